@@ -1,0 +1,145 @@
+"""HTTP routes for books and page texts under /api/books."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from magicshelf.books import codes, service
+from magicshelf.books.misses import MissLimiter
+from magicshelf.books.models import PAGE_COUNT, Book
+from magicshelf.books.present import book_json, etag, etag_matches, page_json
+from magicshelf.books.schemas import (
+    BookCreate,
+    BookCreated,
+    BookOut,
+    BookUpdate,
+    PageOut,
+    PageUpdate,
+)
+from magicshelf.deps import ClientDep, SessionDep
+from magicshelf.errors import BookNotFound, MissingEditKey, PageNotFound, TooManyMisses
+from magicshelf.http import JSON
+
+router = APIRouter(prefix="/api/books", tags=["books"])
+
+CodePath = Annotated[
+    str,
+    Path(
+        description="The magic code, written any way a person types it",
+        examples=["ABC-DEF-GHJ", "abc def ghj"],
+    ),
+]
+_bearer = HTTPBearer(auto_error=False, description="The edit key returned when the book was made")
+
+
+async def load_book(
+    request: Request, code: CodePath, session: SessionDep, client: ClientDep
+) -> Book:
+    """Find the book by code, counting misses per client (400 → 429 → 404 order matters)."""
+    compact = codes.parse(code)
+    misses = cast(MissLimiter, request.app.state.misses)
+    wait = await misses.retry_after(client)
+    if wait is not None:
+        raise TooManyMisses(wait)
+    try:
+        return await service.find_book(session=session, code=compact)
+    except BookNotFound:
+        await misses.record_miss(client)
+        raise
+
+
+async def load_editable_book(
+    request: Request,
+    code: CodePath,
+    session: SessionDep,
+    client: ClientDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Book:
+    codes.parse(code)  # a typo is reported before a missing key
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise MissingEditKey()
+    book = await load_book(request, code, session, client)
+    service.authorize(book=book, edit_key=credentials.credentials)
+    return book
+
+
+BookDep = Annotated[Book, Depends(load_book)]
+EditableBookDep = Annotated[Book, Depends(load_editable_book)]
+
+_problems: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {"application/problem+json": {}}}
+    for status, text in {
+        400: "Malformed magic code or body",
+        404: "No book has this code",
+        422: "A field breaks a rule",
+        429: "Too many unknown codes from this client",
+    }.items()
+}
+_edit_problems: dict[int | str, dict[str, Any]] = {
+    **_problems,
+    401: {"description": "Edit key missing", "content": {"application/problem+json": {}}},
+    403: {"description": "Wrong edit key", "content": {"application/problem+json": {}}},
+}
+
+
+def _book_response(book: Book, *, status: int = 200, headers: dict[str, str] | None = None) -> JSON:
+    return JSON(
+        book_json(book),
+        status_code=status,
+        headers={"ETag": etag(book), "Cache-Control": "no-cache", **(headers or {})},
+    )
+
+
+@router.post("", status_code=201, response_model=BookCreated, responses=_problems)
+async def create_book(data: BookCreate, session: SessionDep) -> Response:
+    """Register a new book. The answer holds the magic code and, once only, the edit key."""
+    book, edit_key = await service.create_book(session=session, data=data)
+    code = codes.display(book.magic_code)
+    body = {"magic_code": code, "edit_key": edit_key, "book": book_json(book)}
+    headers = {"Location": f"/api/books/{code}", "ETag": etag(book)}
+    return JSON(body, status_code=201, headers=headers)
+
+
+@router.get("/{code}", response_model=BookOut, responses={**_problems, 304: {}})
+async def read_book(
+    book: BookDep, if_none_match: Annotated[str | None, Header()] = None
+) -> Response:
+    """The book with its six pages. Send `If-None-Match` to get 304 when nothing changed."""
+    tag = etag(book)
+    if etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
+    return _book_response(book)
+
+
+@router.patch("/{code}", response_model=BookOut, responses=_edit_problems)
+async def update_book(data: BookUpdate, book: EditableBookDep, session: SessionDep) -> Response:
+    """Change the title, author, teacher or school (only the fields sent)."""
+    return _book_response(await service.update_book(session=session, book=book, data=data))
+
+
+@router.delete("/{code}", status_code=204, responses=_edit_problems)
+async def delete_book(book: EditableBookDep, session: SessionDep) -> Response:
+    """Delete the book with its pages and drawings. There is no undo."""
+    await service.delete_book(session=session, book=book)
+    return Response(status_code=204)
+
+
+def _page_number(number: int) -> int:
+    if not 1 <= number <= PAGE_COUNT:
+        raise PageNotFound(f"There is no page {number}: a book has pages 1 to {PAGE_COUNT}.")
+    return number
+
+
+PageNumberDep = Annotated[int, Depends(_page_number)]
+
+
+@router.put("/{code}/pages/{number}", response_model=PageOut, responses=_edit_problems)
+async def put_page_text(
+    number: PageNumberDep, data: PageUpdate, book: EditableBookDep, session: SessionDep
+) -> Response:
+    """Set the text of one page (up to 1,500 characters)."""
+    page = await service.set_page_text(session=session, book=book, number=number, text=data.text)
+    return JSON(page_json(page), headers={"ETag": etag(book)})

@@ -1,0 +1,44 @@
+"""Books as the JSON the API promises (see DESIGN.md), built straight from the rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from magicshelf.books import codes
+from magicshelf.books.models import Book, Page
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def page_json(page: Page) -> dict[str, Any]:
+    return {"number": page.number, "text": page.text, "illustration": None}
+
+
+def book_json(book: Book) -> dict[str, Any]:
+    code = codes.display(book.magic_code)
+    return {
+        "magic_code": code,
+        "title": book.title,
+        "author": book.author,
+        "teacher": book.teacher,
+        "school": book.school,
+        "created_at": _timestamp(book.created_at),
+        "updated_at": _timestamp(book.updated_at),
+        "pages": [page_json(page) for page in book.pages],
+        "links": {"reader": f"/read/{code}", "pdf": f"/api/books/{code}/pdf"},
+    }
+
+
+def etag(book: Book) -> str:
+    """Strong validator: the revision changes with every edit of the book or a page."""
+    return f'"{book.magic_code}.{book.revision}"'
+
+
+def etag_matches(if_none_match: str | None, current: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or current in candidates

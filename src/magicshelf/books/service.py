@@ -1,0 +1,111 @@
+"""What can be done with books. Routes translate HTTP; these functions decide and query."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from magicshelf.books import codes
+from magicshelf.books.keys import edit_key_matches, hash_edit_key, new_edit_key
+from magicshelf.books.models import PAGE_COUNT, Book, Page, utcnow
+from magicshelf.books.schemas import BookCreate, BookUpdate
+from magicshelf.errors import BookNotFound, WrongEditKey
+
+log = logging.getLogger(__name__)
+CODE_ATTEMPTS = 8
+
+
+def _is_code_collision(error: IntegrityError) -> bool:
+    return "magic_code" in str(error.orig)
+
+
+async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book, str]:
+    """Store a new book with six pages; returns it with its edit key (never stored in clear).
+
+    With N books stored, a fresh code collides with probability N / 31^8 (one in 850,000
+    at a million books); the unique constraint is the arbiter and a collision draws again.
+    """
+    edit_key = new_edit_key()
+    texts = {page.number: page.text for page in data.pages}
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        now = utcnow()
+        book = Book(
+            magic_code=codes.new_code(),
+            title=data.title,
+            author=data.author,
+            teacher=data.teacher,
+            school=data.school,
+            edit_key_hash=hash_edit_key(edit_key),
+            revision=1,
+            created_at=now,
+            updated_at=now,
+            pages=[Page(number=n, text=texts.get(n, "")) for n in range(1, PAGE_COUNT + 1)],
+        )
+        session.add(book)
+        try:
+            await session.commit()
+        except IntegrityError as error:
+            await session.rollback()
+            if not _is_code_collision(error) or attempt == CODE_ATTEMPTS:
+                raise
+            log.warning("magic code collision, drawing again (attempt %d)", attempt)
+            continue
+        return book, edit_key
+    raise AssertionError("unreachable")
+
+
+async def find_book(*, session: AsyncSession, code: str) -> Book:
+    """The book with its pages, in one round trip per table; BookNotFound if unknown."""
+    book = await session.scalar(
+        select(Book).where(Book.magic_code == code).options(selectinload(Book.pages))
+    )
+    if book is None:
+        raise BookNotFound()
+    return book
+
+
+def authorize(*, book: Book, edit_key: str) -> None:
+    if not edit_key_matches(edit_key, book.edit_key_hash):
+        raise WrongEditKey()
+
+
+async def _touch(session: AsyncSession, book: Book) -> None:
+    """Mark a change: a new revision (and so a new ETag) and a new updated_at."""
+    now = utcnow()
+    revision = await session.scalar(
+        update(Book)
+        .where(Book.id == book.id)
+        .values(revision=Book.revision + 1, updated_at=now)
+        .returning(Book.revision)
+        .execution_options(synchronize_session=False)
+    )
+    # Computed in SQL so concurrent edits never share a revision; copied back, not re-read.
+    set_committed_value(book, "revision", revision)
+    set_committed_value(book, "updated_at", now)
+
+
+async def update_book(*, session: AsyncSession, book: Book, data: BookUpdate) -> Book:
+    for name, value in data.model_dump(exclude_unset=True).items():
+        setattr(book, name, value)
+    await _touch(session, book)
+    await session.commit()
+    return book
+
+
+async def delete_book(*, session: AsyncSession, book: Book) -> None:
+    # The database cascades to pages; an explicit DELETE keeps it one statement.
+    await session.execute(delete(Book).where(Book.id == book.id))
+    await session.commit()
+
+
+async def set_page_text(*, session: AsyncSession, book: Book, number: int, text: str) -> Page:
+    page = next(p for p in book.pages if p.number == number)
+    page.text = text
+    await _touch(session, book)
+    await session.commit()
+    return page

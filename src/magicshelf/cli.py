@@ -1,0 +1,88 @@
+"""The ``magicshelf`` command: serve, migrate, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+from pydantic import ValidationError
+
+from magicshelf import migrations
+from magicshelf.settings import Settings
+
+log = logging.getLogger("magicshelf")
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.auto_migrate:
+        migrations.upgrade(settings)
+    # Workers re-read settings from the environment; pass overrides down that way.
+    uvicorn.run(
+        "magicshelf.app:create_app_from_env",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        server_header=False,
+        log_level="info",
+    )
+    return 0
+
+
+def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    migrations.upgrade(settings)
+    print("Database is up to date.")
+    return 0
+
+
+def _demo(settings: Settings, _: argparse.Namespace) -> int:
+    from magicshelf.demo import create_demo_book
+
+    if settings.auto_migrate:
+        migrations.upgrade(settings)
+    code, edit_key = asyncio.run(create_demo_book(settings))
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"Magic code: {code}")
+    print(f"Edit key:   {edit_key}")
+    print(f"Read it:    {base}/read/{code}")
+    print(f"As JSON:    {base}/api/books/{code}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="magicshelf", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the web service (migrates SQLite first)")
+    serve.add_argument("--host", help="address to listen on (MAGICSHELF_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (MAGICSHELF_PORT)")
+    serve.add_argument("--workers", type=int, help="worker processes (MAGICSHELF_WORKERS)")
+    serve.set_defaults(handler=_serve)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
+    commands.add_parser("demo", help="create a sample book and print its code").set_defaults(
+        handler=_demo
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        print(f"magicshelf: bad setting {where}: {first['msg']}", file=sys.stderr)
+        return 2
+    handler = args.handler
+    return int(handler(settings, args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

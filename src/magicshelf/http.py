@@ -1,0 +1,68 @@
+"""Small HTTP helpers: fast JSON responses and the request body limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from magicshelf.errors import problem_response
+
+
+class JSON(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def _too_large_detail(limit: int) -> str:
+    return f"The request body is larger than {limit / 1_000_000:g} MB."
+
+
+class BodyLimit:
+    """Refuse request bodies over a limit with 413, counting bytes as they arrive.
+
+    Content-Length is checked up front; chunked bodies are cut off mid-stream, so a huge
+    body is never read into memory. ``limit_for`` lets upload routes allow more. The
+    mid-stream refusal is an HTTPException because FastAPI turns any other exception
+    raised while reading the body into a 400.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            response = problem_response(
+                status=413,
+                slug="payload-too-large",
+                title="Too large",
+                detail=_too_large_detail(limit),
+                headers={"Connection": "close"},
+            )
+            await response(scope, receive, send)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, detail=_too_large_detail(limit))
+            return message
+
+        await self.app(scope, limited_receive, send)

@@ -1,0 +1,75 @@
+"""All configuration, read once from ``MAGICSHELF_*`` environment variables and validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Self
+from urllib.parse import urlsplit
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Positive = Annotated[int, Field(gt=0)]
+
+
+class Settings(BaseSettings):
+    """MagicShelf settings. Every field maps to ``MAGICSHELF_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="MAGICSHELF_", extra="ignore", frozen=True)
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    storage_url: str = ""
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(gt=0, lt=65536)] = 8000
+    workers: Positive = 1
+    auto_migrate: bool = True
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    max_body_bytes: Positive = 1_000_000
+    max_upload_bytes: Positive = 15_000_000
+    max_image_pixels: Positive = 40_000_000
+
+    miss_limit: Positive = 20
+    miss_window_seconds: Positive = 600
+
+    gc_grace_seconds: Annotated[int, Field(ge=0)] = 3600
+    db_pool_size: Positive = 10
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Self:
+        # Frozen model: defaults that depend on data_dir are set once, here.
+        if not self.database_url:
+            sqlite_path = (self.data_dir / "magicshelf.sqlite3").resolve()
+            object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{sqlite_path}")
+        if not self.storage_url:
+            media = (self.data_dir / "media").resolve()
+            object.__setattr__(self, "storage_url", media.as_uri())
+        self._check_urls()
+        return self
+
+    def _check_urls(self) -> None:
+        db_scheme = urlsplit(self.database_url).scheme
+        if db_scheme.startswith("postgres"):
+            # Accept the URL operators already have and pin the async driver.
+            rest = self.database_url.split("://", 1)[1]
+            object.__setattr__(self, "database_url", f"postgresql+asyncpg://{rest}")
+        elif db_scheme not in ("sqlite", "sqlite+aiosqlite"):
+            raise ValueError(
+                f"MAGICSHELF_DATABASE_URL must start with sqlite:// or postgresql://, "
+                f"got {db_scheme or 'nothing'}://"
+            )
+        elif db_scheme == "sqlite":
+            rest = self.database_url.split("://", 1)[1]
+            object.__setattr__(self, "database_url", f"sqlite+aiosqlite://{rest}")
+        storage = urlsplit(self.storage_url)
+        if storage.scheme not in ("file", "s3"):
+            raise ValueError(
+                f"MAGICSHELF_STORAGE_URL must start with file:// or s3://, got {self.storage_url!r}"
+            )
+        if storage.scheme == "s3" and len(storage.netloc) < 3:
+            raise ValueError("MAGICSHELF_STORAGE_URL needs a bucket name: s3://bucket?endpoint=…")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

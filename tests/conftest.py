@@ -1,0 +1,106 @@
+"""Fixtures: every HTTP test runs against SQLite and against a real PostgreSQL 15.
+
+The schema is migrated once per session per backend; each test then gets a clean copy
+(SQLite: a copy of the migrated file; PostgreSQL: tables truncated after the test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from magicshelf import migrations
+from magicshelf.app import create_app
+from magicshelf.settings import Settings
+from tests.postgres import postgres_cluster
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=database_url, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    with postgres_cluster() as url:
+        yield url
+
+
+async def _execute_autocommit(url: str, statement: str) -> None:
+    engine = create_async_engine(
+        Settings(database_url=url).database_url, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    migrations.upgrade(make_settings(tmp_path_factory.mktemp("pg"), postgres_server))
+    return postgres_server
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    migrations.upgrade(make_settings(path.parent, f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("migrated_sqlite_template")
+        path = tmp_path / "magicshelf.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    url: str = request.getfixturevalue("migrated_postgres")
+    yield url
+    asyncio.run(_execute_autocommit(url, "TRUNCATE books RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A brand-new database with no tables at all, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    server: str = request.getfixturevalue("postgres_server")
+    name = f"empty_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_execute_autocommit(server, f"CREATE DATABASE {name}"))
+    yield server.rsplit("/", 1)[0] + f"/{name}"
+    asyncio.run(_execute_autocommit(server, f"DROP DATABASE {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http

@@ -1,0 +1,96 @@
+"""A throwaway PostgreSQL cluster for the test session: initdb + pg_ctl in a temp dir.
+
+PostgreSQL refuses to run as root, so when the tests run as root the server runs as the
+``postgres`` OS user. Binaries come from MAGICSHELF_PG_BIN, PATH, or Debian's usual place.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _bin_dir() -> Path:
+    configured = os.environ.get("MAGICSHELF_PG_BIN")
+    if configured:
+        return Path(configured)
+    # Debian keeps the real binaries here; what is on PATH may be a version-picking wrapper.
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    found = candidates[0] if candidates else shutil.which("pg_ctl")
+    if not found:
+        raise RuntimeError("PostgreSQL server binaries not found: run scripts/test-deps")
+    return Path(found).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """Start a cluster, yield a ``postgresql://`` URL to an empty database, stop it after."""
+    bin_dir = _bin_dir()
+    as_root = os.geteuid() == 0
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    workdir = Path(tempfile.mkdtemp(prefix="magicshelf-pg-"))
+    data, run = workdir / "data", workdir / "run"
+    run.mkdir()
+    if as_root:
+        shutil.chown(workdir, "postgres")
+        shutil.chown(run, "postgres")
+    port = _free_port()
+
+    def pg(*args: str) -> None:
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
+
+    pg(
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    )
+    options = (
+        f"-p {port} -k {run} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    pg(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(workdir / "log"),
+        "-w",
+        "start",
+    )
+    try:
+        pg(
+            str(bin_dir / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "magicshelf",
+        )
+        yield f"postgresql://postgres@127.0.0.1:{port}/magicshelf"
+    finally:
+        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(workdir, ignore_errors=True)
