@@ -22,6 +22,7 @@ from magicshelf import migrations
 from magicshelf.app import create_app
 from magicshelf.settings import Settings
 from tests.postgres import postgres_cluster
+from tests.s3server import S3Server, moto_s3
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -87,9 +88,25 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     asyncio.run(_execute_autocommit(server, f"DROP DATABASE {name} WITH (FORCE)"))
 
 
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    with moto_s3() as server:
+        yield server
+
+
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    return make_settings(tmp_path, database_url)
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Local media folder by default; parametrise indirectly with "s3" for the S3 backend."""
+    if getattr(request, "param", "file") == "file":
+        return (tmp_path / "media").as_uri()
+    server: S3Server = request.getfixturevalue("s3_server")
+    prefix = uuid.uuid4().hex  # every test sees an empty bucket of its own
+    return f"s3://{server.bucket}/{prefix}?endpoint={server.endpoint}&region=us-east-1"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, storage_url: str) -> Settings:
+    return make_settings(tmp_path, database_url, storage_url=storage_url)
 
 
 @pytest.fixture

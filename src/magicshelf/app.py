@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -13,6 +16,10 @@ from magicshelf.books.misses import InMemoryMissLimiter
 from magicshelf.db import Database
 from magicshelf.errors import install_problem_handlers
 from magicshelf.http import BodyLimit
+from magicshelf.illustrations import api as illustrations_api
+from magicshelf.illustrations import media
+from magicshelf.illustrations.storage import storage_from_url
+from magicshelf.printing import api as printing_api
 from magicshelf.settings import Settings
 
 DESCRIPTION = """
@@ -22,14 +29,22 @@ Children write and draw six-page books at school; every book gets a **magic code
 """
 
 
+def _body_limit(settings: Settings, path: str) -> int | None:
+    # Uploads are limited by receive_upload, exactly and while they stream.
+    return None if path.endswith("/illustration") else settings.max_body_bytes
+
+
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings)
+        storage = storage_from_url(settings.storage_url)
         app.state.database = database
+        app.state.storage = storage
         try:
             yield
         finally:
+            await storage.close()
             await database.close()
 
     app = FastAPI(
@@ -42,9 +57,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.misses = InMemoryMissLimiter(
         limit=settings.miss_limit, window_seconds=settings.miss_window_seconds
     )
+    # One image decode per core at a time: bounds CPU time slices and peak memory alike.
+    app.state.render_slots = asyncio.Semaphore(os.cpu_count() or 1)
     install_problem_handlers(app)
-    app.add_middleware(BodyLimit, limit_for=lambda _path: settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit_for=partial(_body_limit, settings))
     app.include_router(books_api.router)
+    app.include_router(illustrations_api.router)
+    app.include_router(media.router)
+    app.include_router(printing_api.router)
     app.include_router(health.router)
     return app
 

@@ -1,4 +1,4 @@
-"""The ``magicshelf`` command: serve, migrate, demo."""
+"""The ``magicshelf`` command: serve, migrate, demo, gc."""
 
 from __future__ import annotations
 
@@ -55,6 +55,18 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _gc(settings: Settings, args: argparse.Namespace) -> int:
+    from magicshelf.illustrations.gc import run_gc
+
+    grace = args.grace if args.grace is not None else settings.gc_grace_seconds
+    result = asyncio.run(run_gc(settings, grace_seconds=grace))
+    print(
+        f"Deleted {result.deleted} unreferenced blob(s), freeing "
+        f"{result.freed_bytes / 1_000_000:.1f} MB; {result.kept} old blob(s) are in use."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="magicshelf", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="create a sample book and print its code").set_defaults(
         handler=_demo
     )
+    gc = commands.add_parser("gc", help="delete stored images that no page uses any more")
+    gc.add_argument(
+        "--grace",
+        type=int,
+        help="only blobs older than this many seconds (MAGICSHELF_GC_GRACE_SECONDS, 3600)",
+    )
+    gc.set_defaults(handler=_gc)
     return parser
 
 

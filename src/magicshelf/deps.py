@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from magicshelf.db import Database
+from magicshelf.illustrations.storage import BlobStorage
 from magicshelf.settings import Settings
 
 
@@ -22,6 +23,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def get_storage(request: Request) -> BlobStorage:
+    return cast(BlobStorage, request.app.state.storage)
+
+
 def client_address(request: Request) -> str:
     # Behind a trusted proxy, uvicorn has already put the forwarded address here.
     return request.client.host if request.client else "unknown"
@@ -30,3 +35,4 @@ def client_address(request: Request) -> str:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 ClientDep = Annotated[str, Depends(client_address)]
+StorageDep = Annotated[BlobStorage, Depends(get_storage)]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import cast
 
 from fastapi import APIRouter, Request, Response
 
 from magicshelf.db import Database
 from magicshelf.http import JSON
+from magicshelf.illustrations.storage import BlobStorage
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
@@ -20,17 +23,24 @@ async def healthz() -> Response:
     return JSON({"status": "ok"})
 
 
+async def _check(name: str, probe: Awaitable[None]) -> str:
+    try:
+        await asyncio.wait_for(probe, timeout=5)
+    except Exception as error:  # any failure means "not ready"; the reason goes to the log
+        log.warning("readiness: %s failed: %r", name, error)
+        return "failed"
+    return "ok"
+
+
 @router.get("/readyz", responses={503: {"description": "A dependency is not ready"}})
 async def readyz(request: Request) -> Response:
-    """Ready for traffic: the database answers."""
-    checks: dict[str, str] = {}
+    """Ready for traffic: the database answers and the blob storage is reachable."""
     database = cast(Database, request.app.state.database)
-    try:
-        await database.ping()
-        checks["database"] = "ok"
-    except Exception as error:  # any failure means "not ready", and the reason is logged
-        log.warning("readiness: database failed: %r", error)
-        checks["database"] = "failed"
+    storage = cast(BlobStorage, request.app.state.storage)
+    checks = {
+        "database": await _check("database", database.ping()),
+        "storage": await _check("storage", storage.check()),
+    }
     ready = all(state == "ok" for state in checks.values())
     return JSON(
         {"status": "ok" if ready else "unavailable", "checks": checks},

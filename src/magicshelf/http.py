@@ -28,12 +28,13 @@ class BodyLimit:
     """Refuse request bodies over a limit with 413, counting bytes as they arrive.
 
     Content-Length is checked up front; chunked bodies are cut off mid-stream, so a huge
-    body is never read into memory. ``limit_for`` lets upload routes allow more. The
+    body is never read into memory. ``limit_for`` gives None for routes that enforce
+    their own limit while streaming (uploads), so their messages can be specific. The
     mid-stream refusal is an HTTPException because FastAPI turns any other exception
     raised while reading the body into a 400.
     """
 
-    def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int]) -> None:
+    def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int | None]) -> None:
         self.app = app
         self.limit_for = limit_for
 
@@ -42,6 +43,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"])
+        if limit is None:
+            await self.app(scope, receive, send)
+            return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             response = problem_response(

@@ -69,7 +69,7 @@ async def load_editable_book(
 BookDep = Annotated[Book, Depends(load_book)]
 EditableBookDep = Annotated[Book, Depends(load_editable_book)]
 
-_problems: dict[int | str, dict[str, Any]] = {
+problems: dict[int | str, dict[str, Any]] = {
     status: {"description": text, "content": {"application/problem+json": {}}}
     for status, text in {
         400: "Malformed magic code or body",
@@ -78,8 +78,8 @@ _problems: dict[int | str, dict[str, Any]] = {
         429: "Too many unknown codes from this client",
     }.items()
 }
-_edit_problems: dict[int | str, dict[str, Any]] = {
-    **_problems,
+edit_problems: dict[int | str, dict[str, Any]] = {
+    **problems,
     401: {"description": "Edit key missing", "content": {"application/problem+json": {}}},
     403: {"description": "Wrong edit key", "content": {"application/problem+json": {}}},
 }
@@ -93,7 +93,7 @@ def _book_response(book: Book, *, status: int = 200, headers: dict[str, str] | N
     )
 
 
-@router.post("", status_code=201, response_model=BookCreated, responses=_problems)
+@router.post("", status_code=201, response_model=BookCreated, responses=problems)
 async def create_book(data: BookCreate, session: SessionDep) -> Response:
     """Register a new book. The answer holds the magic code and, once only, the edit key."""
     book, edit_key = await service.create_book(session=session, data=data)
@@ -103,7 +103,7 @@ async def create_book(data: BookCreate, session: SessionDep) -> Response:
     return JSON(body, status_code=201, headers=headers)
 
 
-@router.get("/{code}", response_model=BookOut, responses={**_problems, 304: {}})
+@router.get("/{code}", response_model=BookOut, responses={**problems, 304: {}})
 async def read_book(
     book: BookDep, if_none_match: Annotated[str | None, Header()] = None
 ) -> Response:
@@ -114,13 +114,13 @@ async def read_book(
     return _book_response(book)
 
 
-@router.patch("/{code}", response_model=BookOut, responses=_edit_problems)
+@router.patch("/{code}", response_model=BookOut, responses=edit_problems)
 async def update_book(data: BookUpdate, book: EditableBookDep, session: SessionDep) -> Response:
     """Change the title, author, teacher or school (only the fields sent)."""
     return _book_response(await service.update_book(session=session, book=book, data=data))
 
 
-@router.delete("/{code}", status_code=204, responses=_edit_problems)
+@router.delete("/{code}", status_code=204, responses=edit_problems)
 async def delete_book(book: EditableBookDep, session: SessionDep) -> Response:
     """Delete the book with its pages and drawings. There is no undo."""
     await service.delete_book(session=session, book=book)
@@ -136,7 +136,7 @@ def _page_number(number: int) -> int:
 PageNumberDep = Annotated[int, Depends(_page_number)]
 
 
-@router.put("/{code}/pages/{number}", response_model=PageOut, responses=_edit_problems)
+@router.put("/{code}/pages/{number}", response_model=PageOut, responses=edit_problems)
 async def put_page_text(
     number: PageNumberDep, data: PageUpdate, book: EditableBookDep, session: SessionDep
 ) -> Response:

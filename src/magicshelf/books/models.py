@@ -71,11 +71,26 @@ class Page(Base):
     __table_args__ = (
         UniqueConstraint("book_id", "number"),
         CheckConstraint(f"number BETWEEN 1 AND {PAGE_COUNT}", name="number_range"),
+        CheckConstraint(
+            "(master_key IS NULL AND web_key IS NULL AND thumbnail_key IS NULL"
+            " AND image_width IS NULL AND image_height IS NULL AND image_content_type IS NULL)"
+            " OR (master_key IS NOT NULL AND web_key IS NOT NULL AND thumbnail_key IS NOT NULL"
+            " AND image_width > 0 AND image_height > 0 AND image_content_type IS NOT NULL)",
+            name="illustration_complete",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text, default="")
+    # The illustration, if any: content-addressed blob keys of its renditions, and the
+    # print master's size and type. Blobs are shared and never deleted here; `gc` does that.
+    master_key: Mapped[str | None] = mapped_column(String(80))
+    web_key: Mapped[str | None] = mapped_column(String(80))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(80))
+    image_width: Mapped[int | None] = mapped_column(Integer)
+    image_height: Mapped[int | None] = mapped_column(Integer)
+    image_content_type: Mapped[str | None] = mapped_column(String(20))
 
     book: Mapped[Book] = relationship(back_populates="pages", lazy="raise")

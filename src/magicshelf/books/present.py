@@ -13,8 +13,20 @@ def _timestamp(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+def illustration_json(page: Page) -> dict[str, Any] | None:
+    if page.master_key is None:
+        return None
+    return {
+        "url": f"/media/{page.web_key}",
+        "thumbnail_url": f"/media/{page.thumbnail_key}",
+        "width": page.image_width,
+        "height": page.image_height,
+        "content_type": page.image_content_type,
+    }
+
+
 def page_json(page: Page) -> dict[str, Any]:
-    return {"number": page.number, "text": page.text, "illustration": None}
+    return {"number": page.number, "text": page.text, "illustration": illustration_json(page)}
 
 
 def book_json(book: Book) -> dict[str, Any]:

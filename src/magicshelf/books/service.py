@@ -74,7 +74,16 @@ def authorize(*, book: Book, edit_key: str) -> None:
         raise WrongEditKey()
 
 
-async def _touch(session: AsyncSession, book: Book) -> None:
+async def end_read(session: AsyncSession) -> None:
+    """Finish the read transaction early, keeping the loaded objects usable.
+
+    Edits that take long before they write (an upload being received and processed) must
+    not hold a connection, or on SQLite the write lock, while they wait.
+    """
+    await session.commit()
+
+
+async def touch(session: AsyncSession, book: Book) -> None:
     """Mark a change: a new revision (and so a new ETag) and a new updated_at."""
     now = utcnow()
     revision = await session.scalar(
@@ -92,7 +101,7 @@ async def _touch(session: AsyncSession, book: Book) -> None:
 async def update_book(*, session: AsyncSession, book: Book, data: BookUpdate) -> Book:
     for name, value in data.model_dump(exclude_unset=True).items():
         setattr(book, name, value)
-    await _touch(session, book)
+    await touch(session, book)
     await session.commit()
     return book
 
@@ -106,6 +115,6 @@ async def delete_book(*, session: AsyncSession, book: Book) -> None:
 async def set_page_text(*, session: AsyncSession, book: Book, number: int, text: str) -> Page:
     page = next(p for p in book.pages if p.number == number)
     page.text = text
-    await _touch(session, book)
+    await touch(session, book)
     await session.commit()
     return page

@@ -1,0 +1,89 @@
+"""HTTP routes for a page's drawing: upload (replace) and remove."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any, cast
+
+from fastapi import APIRouter, Request, Response
+
+from magicshelf.books.api import EditableBookDep, PageNumberDep, edit_problems
+from magicshelf.books.present import illustration_json
+from magicshelf.books.schemas import IllustrationOut
+from magicshelf.books.service import end_read
+from magicshelf.deps import SessionDep, SettingsDep, StorageDep
+from magicshelf.http import JSON
+from magicshelf.illustrations import service
+from magicshelf.illustrations.upload import receive_upload
+
+router = APIRouter(prefix="/api/books", tags=["illustrations"])
+
+UPLOAD_FIELD = "file"
+_upload_body: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [UPLOAD_FIELD],
+                    "properties": {UPLOAD_FIELD: {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+_image_problems: dict[int | str, dict[str, Any]] = {
+    **edit_problems,
+    **{
+        status: {"description": text, "content": {"application/problem+json": {}}}
+        for status, text in {
+            413: "The file is larger than the upload limit",
+            415: "Not a PNG, JPEG or WebP image",
+        }.items()
+    },
+}
+
+
+@router.put(
+    "/{code}/pages/{number}/illustration",
+    response_model=IllustrationOut,
+    responses=_image_problems,
+    openapi_extra=_upload_body,
+)
+async def put_illustration(
+    request: Request,
+    number: PageNumberDep,
+    book: EditableBookDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+) -> Response:
+    """Upload the page's drawing (PNG, JPEG or WebP, multipart field `file`), replacing any.
+
+    The image is re-encoded: turned the right way up, stripped of all metadata (GPS
+    included), converted to sRGB and stored as print master, web and thumbnail renditions.
+    """
+    await end_read(session)  # hold no connection while the upload arrives
+    path = await receive_upload(request, field=UPLOAD_FIELD, max_bytes=settings.max_upload_bytes)
+    try:
+        slots = cast(asyncio.Semaphore, request.app.state.render_slots)
+        renditions = await service.render(path, max_pixels=settings.max_image_pixels, slots=slots)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    keys = await service.store_renditions(storage, renditions)
+    page = await service.attach(
+        session=session, book=book, number=number, keys=keys, renditions=renditions
+    )
+    return JSON(illustration_json(page))
+
+
+@router.delete("/{code}/pages/{number}/illustration", status_code=204, responses=edit_problems)
+async def delete_illustration(
+    number: PageNumberDep, book: EditableBookDep, session: SessionDep
+) -> Response:
+    """Remove the page's drawing. The page and its text stay."""
+    await service.detach(session=session, book=book, number=number)
+    return Response(status_code=204)

@@ -1,0 +1,120 @@
+"""Attaching drawings to pages, and collecting blobs nobody points at any more.
+
+Order of writes is what keeps every row honest: blobs are stored first (content-addressed,
+so a retry or a twin upload writes the same keys), and only then does one UPDATE point the
+page at them. Blobs are never deleted when a page lets go of them; ``collect_garbage``
+removes those that no row references once they are older than a grace period, which
+protects uploads whose row is not committed yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from magicshelf.books.models import Book, Page
+from magicshelf.books.service import touch
+from magicshelf.illustrations.pipeline import Renditions, process_image
+from magicshelf.illustrations.storage import BlobStorage, key_for
+
+_ILLUSTRATION_COLUMNS = (
+    "master_key",
+    "web_key",
+    "thumbnail_key",
+    "image_width",
+    "image_height",
+    "image_content_type",
+)
+
+
+async def render(path: Path, *, max_pixels: int, slots: asyncio.Semaphore) -> Renditions:
+    """Run the pipeline in a thread; ``slots`` bounds how many run at once (CPU and RAM)."""
+    async with slots:
+        return await asyncio.to_thread(process_image, path, max_pixels=max_pixels)
+
+
+async def store_renditions(storage: BlobStorage, renditions: Renditions) -> dict[str, str]:
+    keys = {
+        name: key_for(rendition.data, rendition.extension)
+        for name, rendition in (
+            ("master_key", renditions.master),
+            ("web_key", renditions.web),
+            ("thumbnail_key", renditions.thumbnail),
+        )
+    }
+    await asyncio.gather(
+        storage.put(keys["master_key"], renditions.master.data),
+        storage.put(keys["web_key"], renditions.web.data),
+        storage.put(keys["thumbnail_key"], renditions.thumbnail.data),
+    )
+    return keys
+
+
+def _page(book: Book, number: int) -> Page:
+    return next(page for page in book.pages if page.number == number)
+
+
+async def attach(
+    *, session: AsyncSession, book: Book, number: int, keys: dict[str, str], renditions: Renditions
+) -> Page:
+    """Point the page at freshly stored renditions; the previous ones become garbage."""
+    page = _page(book, number)
+    page.master_key = keys["master_key"]
+    page.web_key = keys["web_key"]
+    page.thumbnail_key = keys["thumbnail_key"]
+    page.image_width = renditions.master.width
+    page.image_height = renditions.master.height
+    page.image_content_type = renditions.master.content_type
+    await touch(session, book)
+    await session.commit()
+    return page
+
+
+async def detach(*, session: AsyncSession, book: Book, number: int) -> None:
+    page = _page(book, number)
+    for column in _ILLUSTRATION_COLUMNS:
+        setattr(page, column, None)
+    await touch(session, book)
+    await session.commit()
+
+
+@dataclass(frozen=True)
+class Collected:
+    kept: int
+    deleted: int
+    freed_bytes: int
+
+
+async def referenced_keys(session: AsyncSession) -> set[str]:
+    query = union(
+        select(Page.master_key).where(Page.master_key.is_not(None)),
+        select(Page.web_key).where(Page.web_key.is_not(None)),
+        select(Page.thumbnail_key).where(Page.thumbnail_key.is_not(None)),
+    )
+    return set((await session.scalars(select(query.subquery().c[0]))).all())
+
+
+async def collect_garbage(
+    *, session: AsyncSession, storage: BlobStorage, grace: timedelta
+) -> Collected:
+    """Delete blobs no page references that are older than ``grace``."""
+    cutoff = datetime.now(UTC) - grace
+    # Listed before the references are read: a blob stored after the listing is not a
+    # candidate, and one referenced by then is kept.
+    candidates = [info async for info in storage.list() if info.modified < cutoff]
+    in_use = await referenced_keys(session)
+    await session.commit()
+    kept = deleted = freed = 0
+    for info in candidates:
+        if info.key in in_use:
+            kept += 1
+            continue
+        await storage.delete(info.key)
+        deleted += 1
+        freed += info.size
+    return Collected(kept=kept, deleted=deleted, freed_bytes=freed)

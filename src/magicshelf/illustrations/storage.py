@@ -1,0 +1,338 @@
+"""Blob storage for illustrations: a local directory or an S3-compatible bucket.
+
+Keys are content-addressed (``<sha256 of the bytes>.<ext>``), so one key always names the
+same bytes: writes are idempotent, blobs never change, and a key that passes
+``is_valid_key`` cannot point outside the storage root. With invalid keys ``put`` and
+``delete`` raise ``ValueError`` (a bug in the caller) while ``open`` returns ``None``
+(such a blob cannot exist), so untrusted keys from a URL are safe to look up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult, parse_qsl, urlsplit
+from urllib.request import url2pathname
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+CHUNK_SIZE = 64 * 1024
+CACHE_CONTROL = "public, max-age=31536000, immutable"
+_CONTENT_TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
+_KEY = re.compile(rf"[0-9a-f]{{64}}\.(?:{'|'.join(_CONTENT_TYPES)})")
+_TEMP_PREFIX = ".tmp-"
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_MISSING_CODES = {"NoSuchKey", "404"}
+
+
+def key_for(data: bytes, extension: str) -> str:
+    if extension not in _CONTENT_TYPES:
+        raise ValueError(f"unsupported extension {extension!r}")
+    return f"{hashlib.sha256(data).hexdigest()}.{extension}"
+
+
+def is_valid_key(key: str) -> bool:
+    return _KEY.fullmatch(key) is not None
+
+
+def content_type_for(key: str) -> str:
+    try:
+        return _CONTENT_TYPES[key.rpartition(".")[2]]
+    except KeyError:
+        raise ValueError(f"no content type for {key!r}") from None
+
+
+def _require_valid(key: str) -> None:
+    if not is_valid_key(key):
+        raise ValueError(f"invalid blob key {key!r}")
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    key: str
+    size: int
+    modified: datetime  # tz-aware UTC
+
+
+@dataclass
+class Blob:
+    size: int
+    chunks: AsyncIterator[bytes]
+
+
+async def _chunks(
+    read: Callable[[int], bytes], close: Callable[[], None]
+) -> AsyncGenerator[bytes, None]:
+    try:
+        yield b""  # consumed by _blob, see there
+        while chunk := await asyncio.to_thread(read, CHUNK_SIZE):
+            yield chunk
+    finally:
+        # Not in a thread: closing a file or an HTTP response does not block, and an await
+        # here could be interrupted when the generator is closed during cancellation.
+        close()
+
+
+async def _blob(size: int, read: Callable[[int], bytes], close: Callable[[], None]) -> Blob:
+    chunks = _chunks(read, close)
+    # Start the generator now. Only a started generator runs its finally block when it is
+    # abandoned (asyncio then closes it), so the open file or response cannot leak even if
+    # the consumer never asks for a chunk, e.g. when the HTTP client goes away first.
+    await anext(chunks)
+    return Blob(size, chunks)
+
+
+class BlobStorage(ABC):
+    @abstractmethod
+    async def put(self, key: str, data: bytes) -> None:
+        """Store data under key; idempotent, and readers see all of it or nothing."""
+
+    @abstractmethod
+    async def open(self, key: str) -> Blob | None:
+        """Stream a blob, or None if it does not exist."""
+
+    @abstractmethod
+    async def delete(self, key: str) -> None:
+        """Remove a blob; a missing one is fine."""
+
+    @abstractmethod
+    def list(self) -> AsyncIterator[BlobInfo]:
+        """Every stored blob, for garbage collection; foreign or temporary files are skipped."""
+
+    @abstractmethod
+    async def check(self) -> None:
+        """Readiness probe: raise if blobs cannot be stored."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release connections."""
+
+
+class LocalStorage(BlobStorage):
+    """Files under root, fanned out as ``ab/<key>`` so that no directory grows huge."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    async def put(self, key: str, data: bytes) -> None:
+        _require_valid(key)
+        await asyncio.to_thread(_write_atomically, self._path(key), data)
+
+    async def open(self, key: str) -> Blob | None:
+        if not is_valid_key(key):
+            return None
+        try:
+            file = await asyncio.to_thread(self._path(key).open, "rb")
+        except FileNotFoundError:
+            return None
+        return await _blob(os.fstat(file.fileno()).st_size, file.read, file.close)
+
+    async def delete(self, key: str) -> None:
+        _require_valid(key)
+        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    async def list(self) -> AsyncIterator[BlobInfo]:
+        # One thread hop per folder keeps memory bounded and the event loop responsive.
+        for folder in await asyncio.to_thread(_folders, self.root):
+            for info in await asyncio.to_thread(_blobs_in, folder):
+                yield info
+
+    async def check(self) -> None:
+        await asyncio.to_thread(self._check)
+
+    def _check(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=self.root):
+            pass
+
+    async def close(self) -> None:
+        pass  # every file is closed right after use
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    if path.exists():
+        # Same key, same bytes. Refresh the time so `magicshelf gc` sees the blob as new:
+        # it may be an old orphan that a page is about to point at again.
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(path)
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            # mkstemp makes the file private (0600); blobs are public and a front proxy
+            # may serve the directory itself.
+            os.fchmod(file.fileno(), 0o644)
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    # The rename lives in the directory: sync it too, or a crash could lose the blob
+    # after the database already points at it.
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _folders(root: Path) -> list[Path]:
+    try:
+        return sorted(entry for entry in root.iterdir() if entry.is_dir())
+    except FileNotFoundError:
+        return []
+
+
+def _blobs_in(folder: Path) -> list[BlobInfo]:
+    infos = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            # A key in the wrong folder could never be opened or deleted, so it is not a blob.
+            if not is_valid_key(entry.name) or entry.name[:2] != folder.name:
+                continue
+            with contextlib.suppress(FileNotFoundError):  # deleted while we walk
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                stat = entry.stat(follow_symlinks=False)
+                modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+                infos.append(BlobInfo(entry.name, stat.st_size, modified))
+    return infos
+
+
+class S3Storage(BlobStorage):
+    """Objects under ``prefix/`` in a bucket on AWS S3, MinIO, Ceph RGW or similar."""
+
+    def __init__(self, bucket: str, prefix: str, endpoint: str | None, region: str | None) -> None:
+        self.bucket = bucket
+        self.prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+        # A private session: boto3's default session is not safe to share between threads.
+        self._client: S3Client = boto3.session.Session().client(
+            "s3", endpoint_url=endpoint, region_name=region, config=_client_config(endpoint)
+        )
+
+    async def put(self, key: str, data: bytes) -> None:
+        _require_valid(key)
+        await asyncio.to_thread(
+            self._client.put_object,
+            Bucket=self.bucket,
+            Key=self.prefix + key,
+            Body=data,
+            ContentType=content_type_for(key),
+            CacheControl=CACHE_CONTROL,
+        )
+
+    async def open(self, key: str) -> Blob | None:
+        if not is_valid_key(key):
+            return None
+        try:
+            response = await asyncio.to_thread(
+                self._client.get_object, Bucket=self.bucket, Key=self.prefix + key
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING_CODES:
+                return None
+            raise
+        body = response["Body"]
+        return await _blob(response["ContentLength"], body.read, body.close)
+
+    async def delete(self, key: str) -> None:
+        _require_valid(key)
+        await asyncio.to_thread(
+            self._client.delete_object, Bucket=self.bucket, Key=self.prefix + key
+        )
+
+    async def list(self) -> AsyncIterator[BlobInfo]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=self.prefix))
+        while (page := await asyncio.to_thread(next, pages, None)) is not None:
+            for item in page.get("Contents", []):
+                key = item["Key"].removeprefix(self.prefix)
+                if is_valid_key(key):
+                    yield BlobInfo(key, item["Size"], item["LastModified"].astimezone(UTC))
+
+    async def check(self) -> None:
+        await asyncio.to_thread(self._client.head_bucket, Bucket=self.bucket)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self._client.close)
+
+
+def _client_config(endpoint: str | None) -> Config:
+    compatible = endpoint is not None
+    return Config(
+        signature_version="s3v4",
+        connect_timeout=5,
+        read_timeout=30,
+        retries={"mode": "standard"},
+        # asyncio.to_thread runs up to 32 calls at once; botocore's default pool of 10
+        # would keep opening and discarding connections under load.
+        max_pool_connections=32,
+        # MinIO and Ceph RGW rarely have wildcard DNS for virtual-hosted buckets.
+        s3={"addressing_style": "path" if compatible else "auto"},
+        # botocore >= 1.36 adds CRC checksums (as chunked trailers) to every upload,
+        # which many S3-compatible servers reject; AWS itself supports them.
+        request_checksum_calculation="when_required" if compatible else "when_supported",
+        response_checksum_validation="when_required" if compatible else "when_supported",
+    )
+
+
+def storage_from_url(url: str) -> BlobStorage:
+    """``file:///abs/path`` or ``s3://bucket[/prefix][?endpoint=http://host:port&region=…]``.
+
+    S3 credentials come from the standard AWS environment variables or config files.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return _local_from_url(parts)
+    if parts.scheme == "s3":
+        return _s3_from_url(parts)
+    raise ValueError(f"storage URL must start with file:// or s3://, got {parts.scheme}://")
+
+
+def _local_from_url(parts: SplitResult) -> LocalStorage:
+    if parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
+        raise ValueError("a file storage URL is file:///absolute/path, nothing more")
+    root = Path(url2pathname(parts.path))
+    if not root.is_absolute():
+        raise ValueError(f"file storage needs an absolute path, got {str(root)!r}")
+    return LocalStorage(root)
+
+
+def _s3_from_url(parts: SplitResult) -> S3Storage:
+    if not _BUCKET.fullmatch(parts.netloc):
+        # Not echoed: it might hold credentials, which belong in AWS_* variables instead.
+        raise ValueError(
+            "expected s3://bucket[/prefix]?endpoint=http://host:port, with a valid bucket "
+            "name and credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, not the URL"
+        )
+    params = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if unknown := params.keys() - {"endpoint", "region"}:
+        raise ValueError(f"unknown S3 storage URL parameters: {', '.join(sorted(unknown))}")
+    endpoint = params.get("endpoint") or None
+    if endpoint is not None:
+        scheme, host = urlsplit(endpoint)[:2]
+        if scheme not in ("http", "https") or not host:
+            raise ValueError(f"S3 endpoint must be http(s)://host[:port], got {endpoint!r}")
+    return S3Storage(parts.netloc, parts.path, endpoint, params.get("region") or None)

@@ -1,0 +1,80 @@
+"""GET /api/books/{code}/pdf: the print-ready book."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import unicodedata
+from typing import cast
+from urllib.parse import quote
+
+from fastapi import APIRouter, Header, Request, Response
+
+from magicshelf.books import codes
+from magicshelf.books.api import BookDep, problems
+from magicshelf.books.models import Book
+from magicshelf.books.present import etag, etag_matches
+from magicshelf.deps import StorageDep
+from magicshelf.illustrations.storage import BlobStorage
+from magicshelf.printing.pdf import PrintBook, PrintPage, render_pdf
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/books", tags=["books"])
+
+
+async def _read(storage: BlobStorage, key: str | None) -> bytes | None:
+    if key is None:
+        return None
+    blob = await storage.open(key)
+    if blob is None:  # should not happen: gc never deletes a referenced blob
+        log.error("print master %s is missing from storage", key)
+        return None
+    return b"".join([chunk async for chunk in blob.chunks])
+
+
+async def printable(book: Book, storage: BlobStorage) -> PrintBook:
+    images = await asyncio.gather(*(_read(storage, page.master_key) for page in book.pages))
+    return PrintBook(
+        title=book.title,
+        author=book.author,
+        teacher=book.teacher,
+        school=book.school,
+        magic_code=codes.display(book.magic_code),
+        pages=tuple(
+            PrintPage(number=page.number, text=page.text, image=image)
+            for page, image in zip(book.pages, images, strict=True)
+        ),
+    )
+
+
+def _filename(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()[:60] or "livro"
+
+
+@router.get(
+    "/{code}/pdf",
+    response_class=Response,
+    responses={**problems, 200: {"content": {"application/pdf": {}}}, 304: {}},
+)
+async def book_pdf(
+    request: Request,
+    book: BookDep,
+    storage: StorageDep,
+    if_none_match: str | None = Header(default=None),
+) -> Response:
+    """The book as a print-ready A5 PDF: cover, then six pages with drawing and text."""
+    tag = etag(book).removesuffix('"') + '.pdf"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    slots = cast(asyncio.Semaphore, request.app.state.render_slots)
+    document = await printable(book, storage)
+    async with slots:
+        pdf = await asyncio.to_thread(render_pdf, document)
+    name = _filename(book.title)
+    headers["Content-Disposition"] = (
+        f"attachment; filename=\"{name}.pdf\"; filename*=UTF-8''{quote(name)}.pdf"
+    )
+    return Response(pdf, media_type="application/pdf", headers=headers)

@@ -1,0 +1,72 @@
+"""The magicshelf command, run as an operator would: migrate, demo, gc."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from magicshelf.books import codes
+
+
+def magicshelf(data_dir: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "MAGICSHELF_DATA_DIR": str(data_dir),
+        "MAGICSHELF_DATABASE_URL": database_url,
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "magicshelf.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_demo_creates_a_readable_book_and_gc_runs(empty_database_url: str, tmp_path: Path) -> None:
+    migrated = magicshelf(tmp_path, empty_database_url, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "up to date" in migrated.stdout
+
+    demo = magicshelf(tmp_path, empty_database_url, "demo")
+    assert demo.returncode == 0, demo.stderr
+    lines = dict(line.split(":", 1) for line in demo.stdout.splitlines() if ":" in line)
+    code = lines["Magic code"].strip()
+    assert codes.is_valid(code.replace("-", ""))
+    assert len(lines["Edit key"].strip()) >= 43
+    assert lines["Read it"].strip() == f"http://127.0.0.1:8000/read/{code}"
+
+    collected = magicshelf(tmp_path, empty_database_url, "gc", "--grace", "0")
+    assert collected.returncode == 0, collected.stderr
+    assert collected.stdout.startswith("Deleted 0 unreferenced blob(s)")
+    assert "18 old blob(s) are in use" in collected.stdout  # six drawings, three renditions
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("MAGICSHELF_PORT", "0", "port"),
+        ("MAGICSHELF_MAX_UPLOAD_BYTES", "-5", "max_upload_bytes"),
+        ("MAGICSHELF_DATABASE_URL", "mysql://x", "DATABASE_URL"),
+        ("MAGICSHELF_STORAGE_URL", "ftp://x", "STORAGE_URL"),
+    ],
+)
+def test_nonsense_settings_stop_with_one_clear_line(
+    tmp_path: Path, variable: str, value: str, says: str
+) -> None:
+    env = {"MAGICSHELF_DATA_DIR": str(tmp_path), variable: value, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "magicshelf.cli", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert says in result.stderr
