@@ -49,10 +49,12 @@ def test_demo_creates_a_readable_book_and_gc_runs(empty_database_url: str, tmp_p
 @pytest.mark.parametrize(
     ("variable", "value", "says"),
     [
-        ("MAGICSHELF_PORT", "0", "port"),
-        ("MAGICSHELF_MAX_UPLOAD_BYTES", "-5", "max_upload_bytes"),
+        ("MAGICSHELF_PORT", "0", "MAGICSHELF_PORT"),
+        ("MAGICSHELF_MAX_UPLOAD_BYTES", "-5", "MAGICSHELF_MAX_UPLOAD_BYTES"),
         ("MAGICSHELF_DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("MAGICSHELF_STORAGE_URL", "ftp://x", "STORAGE_URL"),
+        ("MAGICSHELF_STORAGE_URL", "s3://bucket?colour=blue", "colour"),
+        ("MAGICSHELF_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/x", "cannot reach"),
     ],
 )
 def test_nonsense_settings_stop_with_one_clear_line(

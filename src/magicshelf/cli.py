@@ -10,8 +10,10 @@ from collections.abc import Sequence
 
 import uvicorn
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from magicshelf import migrations
+from magicshelf.illustrations.storage import storage_from_url
 from magicshelf.settings import Settings
 
 log = logging.getLogger("magicshelf")
@@ -96,11 +98,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "settings"
-        print(f"magicshelf: bad setting {where}: {first['msg']}", file=sys.stderr)
+        message = first["msg"].removeprefix("Value error, ")
+        where = "".join(f"MAGICSHELF_{str(part).upper()}: " for part in first["loc"])
+        print(f"magicshelf: bad setting {where}{message}", file=sys.stderr)
         return 2
-    handler = args.handler
-    return int(handler(settings, args))
+    try:
+        # Build the storage once up front so a bad URL is one clear line, not a traceback.
+        asyncio.run(storage_from_url(settings.storage_url).close())
+        return int(args.handler(settings, args))
+    except ValueError as error:
+        print(f"magicshelf: bad setting MAGICSHELF_STORAGE_URL: {error}", file=sys.stderr)
+    except (OSError, DBAPIError) as error:
+        reason = getattr(error, "orig", None) or error
+        print(f"magicshelf: cannot reach the database: {reason}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":
