@@ -10,17 +10,19 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from magicshelf import health
+from magicshelf import health, metrics
 from magicshelf.books import api as books_api
 from magicshelf.books.misses import InMemoryMissLimiter
 from magicshelf.db import Database
 from magicshelf.errors import install_problem_handlers
-from magicshelf.http import BodyLimit
+from magicshelf.http import BodyLimit, HeadAsGet
 from magicshelf.illustrations import api as illustrations_api
 from magicshelf.illustrations import media
 from magicshelf.illustrations.storage import storage_from_url
+from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
 from magicshelf.settings import Settings
+from magicshelf.web import install as install_web
 
 DESCRIPTION = """
 Children write and draw six-page books at school; every book gets a **magic code**
@@ -59,13 +61,22 @@ def create_app(settings: Settings) -> FastAPI:
     )
     # One image decode per core at a time: bounds CPU time slices and peak memory alike.
     app.state.render_slots = asyncio.Semaphore(os.cpu_count() or 1)
+    app.state.metrics = Metrics()
     install_problem_handlers(app)
+    # Added last, runs first: metrics see every request, including refused bodies.
     app.add_middleware(BodyLimit, limit_for=partial(_body_limit, settings))
-    app.include_router(books_api.router)
-    app.include_router(illustrations_api.router)
-    app.include_router(media.router)
-    app.include_router(printing_api.router)
-    app.include_router(health.router)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    for router in (
+        books_api.router,
+        illustrations_api.router,
+        media.router,
+        printing_api.router,
+        health.router,
+        metrics.router,
+    ):
+        app.include_router(router)
+    install_web(app)
     return app
 
 

@@ -360,3 +360,16 @@ async def test_openapi_has_portuguese_examples(client: httpx.AsyncClient) -> Non
     assert schemas["BookCreate"]["examples"][0]["title"] == "A Árvore que Dançava"
     assert "/api/books/{code}/pages/{number}" in spec["paths"]
     assert (await client.get("/docs")).status_code == 200
+
+
+async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClient) -> None:
+    created = await create(client)
+    await client.get(f"/api/books/{created['magic_code']}")
+    await client.get("/api/books/ABC")
+    text = (await client.get("/metrics")).text
+    assert (
+        'magicshelf_http_requests_total{method="POST",route="/api/books",status="201"} 1.0' in text
+    )
+    assert 'route="/api/books/{code}",status="200"} 1.0' in text
+    assert 'route="/api/books/{code}",status="400"} 1.0' in text
+    assert created["magic_code"] not in text

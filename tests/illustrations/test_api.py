@@ -248,3 +248,14 @@ async def test_unknown_media_is_404(client: httpx.AsyncClient) -> None:
 
 async def test_readiness_checks_storage(client: httpx.AsyncClient) -> None:
     assert (await client.get("/readyz")).json()["checks"] == {"database": "ok", "storage": "ok"}
+
+
+async def test_head_answers_headers_without_the_body(client: httpx.AsyncClient) -> None:
+    created = await create(client)
+    drawn = await put_drawing(client, created, 1, encode(drawing(), "PNG"))
+    for url in (f"/api/books/{created['magic_code']}", drawn.json()["url"]):
+        got, head = await client.get(url), await client.head(url)
+        assert head.status_code == 200
+        assert head.content == b""
+        assert head.headers["etag"] == got.headers["etag"]
+        assert head.headers["content-type"] == got.headers["content-type"]

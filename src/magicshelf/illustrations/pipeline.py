@@ -192,7 +192,7 @@ def _decode_master(file: BinaryIO, image_format: str, max_pixels: int) -> Image.
         _check_pixels(image.size, max_pixels)
         if image_format == "JPEG" and max(image.size) > MASTER_SIDE:
             # libjpeg then decodes at 1/2, 1/4 or 1/8 scale, never below the master size.
-            image.draft(None, _fitted_size(image.size, MASTER_SIDE))
+            image.draft(None, fitted_size(image.size, MASTER_SIDE))
         image.load()
         master = _shrink(_resamplable(image), MASTER_SIDE)
     ImageOps.exif_transpose(master, in_place=True)
@@ -241,7 +241,8 @@ def _apply_profile(image: Image.Image, icc_profile: bytes) -> Image.Image | None
         return None
 
 
-def _fitted_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+def fitted_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """Size after fitting the long side to ``longest``; an image is never enlarged."""
     width, height = size
     scale = min(1.0, longest / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))
@@ -249,7 +250,7 @@ def _fitted_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
 
 def _shrink(image: Image.Image, longest: int) -> Image.Image:
     """A new image no longer than ``longest`` on either side; never enlarged."""
-    target = _fitted_size(image.size, longest)
+    target = fitted_size(image.size, longest)
     if target == image.size:
         return image.copy()
     # reducing_gap box-reduces first, which makes 40 MP inputs fast at no visible cost.

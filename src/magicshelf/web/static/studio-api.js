@@ -1,0 +1,94 @@
+// The studio talks only to the public JSON API. Errors come back as problem+json
+// (RFC 9457); `explain` turns one into messages for the fields it concerns.
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail ?? `HTTP ${status}`);
+    this.status = status; // 0: the request never got an answer
+    this.problem = problem;
+  }
+}
+
+function headersFor(key, extra = {}) {
+  const headers = { Accept: "application/json", ...extra };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  return headers;
+}
+
+export function bookPath(code, ...rest) {
+  return ["/api/books", encodeURIComponent(code), ...rest].join("/");
+}
+
+export async function call(method, path, { key = null, json = undefined } = {}) {
+  const extra = json === undefined ? {} : { "Content-Type": "application/json" };
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: headersFor(key, extra),
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+// XMLHttpRequest rather than fetch: it reports upload progress. `onProgress` gets 0..1.
+export function upload(path, key, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("PUT", path);
+    for (const [name, value] of Object.entries(headersFor(key))) {
+      request.setRequestHeader(name, value);
+    }
+    request.responseType = "json";
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    request.addEventListener("load", () => {
+      if (request.status >= 200 && request.status < 300) resolve(request.response);
+      else reject(new ApiError(request.status, request.response));
+    });
+    request.addEventListener("error", () => reject(new ApiError(0, null)));
+    const form = new FormData();
+    form.append("file", file);
+    request.send(form);
+  });
+}
+
+export function format(template, values = {}) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+}
+
+// The API's field messages (see magicshelf/books/text.py), for translation.
+const FIELD_MESSAGES = [
+  [/^must not be empty$/, "field.empty"],
+  [/^must be at most (?<limit>\d+) characters \(it has (?<count>\d+)\)$/, "field.too_long"],
+  [/control characters/, "field.control"],
+];
+
+function fieldMessage(message, messages) {
+  for (const [pattern, key] of FIELD_MESSAGES) {
+    const match = pattern.exec(message);
+    if (match && messages[key]) return format(messages[key], match.groups);
+  }
+  return message;
+}
+
+// { text, fields: {name: message} }: a summary, and one message per field named in `errors`.
+export function explain(error, messages) {
+  if (!(error instanceof ApiError)) throw error;
+  if (error.status === 0) return { text: messages.network, fields: {} };
+  const problem = error.problem ?? {};
+  const slug = String(problem.type ?? "").split("/").pop();
+  const fields = {};
+  for (const { field, message } of problem.errors ?? []) {
+    fields[field] = fieldMessage(message, messages);
+  }
+  const text = messages[`problem.${slug}`] ?? problem.detail ?? error.message;
+  return { text, fields };
+}

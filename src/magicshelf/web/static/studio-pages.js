@@ -1,0 +1,165 @@
+// One editor per page: the text with its live counter, and the drawing with upload,
+// preview, progress, replace and remove.
+
+import { bookPath, call, format, upload } from "./studio-api.js";
+import { clearErrors, showError, showProblem } from "./studio-ui.js";
+
+// Counted like the server counts (magicshelf/books/text.py): NFC, trimmed, code points.
+function characterCount(text) {
+  return [...text.replace(/\r\n?/g, "\n").normalize("NFC").trim()].length;
+}
+
+export class PageEditor {
+  constructor(element, { messages, maxUploadBytes, access }) {
+    this.element = element;
+    this.number = Number(element.dataset.pageEditor);
+    this.messages = messages;
+    this.maxUploadBytes = maxUploadBytes;
+    this.access = access; // () => ({ code, key }) of the open book
+    this.saved = "";
+    this.illustration = null;
+    const find = (selector) => element.querySelector(selector);
+    this.textArea = find(".page-text");
+    this.drawingArea = find(".page-drawing");
+    this.text = find("[data-text]");
+    this.counter = find("[data-counter]");
+    this.textStatus = find('[data-status="text"]');
+    this.preview = find("[data-preview]");
+    this.noDrawing = find("[data-no-drawing]");
+    this.progress = find("[data-progress]");
+    this.file = find("[data-file]");
+    this.fileLabel = find("[data-file-label]");
+    this.remove = find("[data-remove]");
+    this.drawingStatus = find('[data-status="drawing"]');
+
+    this.text.addEventListener("input", () => this.#typed());
+    this.text.addEventListener("change", () => this.save());
+    find("[data-save-text]").addEventListener("click", () => this.save());
+    this.file.addEventListener("change", () => this.#upload());
+    this.remove.addEventListener("click", () => this.#removeDrawing());
+  }
+
+  get dirty() {
+    return this.text.value !== this.saved;
+  }
+
+  show(page) {
+    clearErrors(this.element);
+    this.text.value = page.text;
+    this.saved = page.text;
+    this.textStatus.textContent = "";
+    this.drawingStatus.textContent = "";
+    this.#count();
+    this.#showDrawing(page.illustration);
+  }
+
+  #path(...rest) {
+    return bookPath(this.access().code, "pages", String(this.number), ...rest);
+  }
+
+  #count() {
+    const max = Number(this.text.dataset.max);
+    const count = characterCount(this.text.value);
+    const over = count > max;
+    this.counter.textContent = format(this.messages[over ? "too_long" : "counter"], {
+      count,
+      max,
+    });
+    this.counter.classList.toggle("over", over);
+  }
+
+  #typed() {
+    this.#count();
+    this.textStatus.textContent = this.dirty ? this.messages.unsaved : "";
+  }
+
+  async save() {
+    if (!this.dirty) return;
+    const text = this.text.value;
+    clearErrors(this.textArea);
+    this.textStatus.textContent = this.messages.saving;
+    try {
+      const page = await call("PUT", this.#path(), { key: this.access().key, json: { text } });
+      this.saved = page.text;
+      // The server trims and normalises; show its version unless the teacher typed on.
+      if (this.text.value === text) this.text.value = page.text;
+      this.#typed();
+      this.textStatus.textContent = this.messages.saved;
+    } catch (error) {
+      this.textStatus.textContent = "";
+      showProblem(this.textArea, error, this.messages, "text");
+    }
+  }
+
+  #showDrawing(illustration) {
+    this.illustration = illustration;
+    this.preview.hidden = illustration === null;
+    this.noDrawing.hidden = illustration !== null;
+    if (illustration) this.#preview(illustration.thumbnail_url);
+    else this.preview.removeAttribute("src");
+    this.remove.hidden = illustration === null;
+    this.fileLabel.textContent = this.messages[illustration ? "replace" : "choose"];
+  }
+
+  #preview(source) {
+    this.preview.src = source;
+    this.preview.alt = format(this.messages.preview_alt, { number: this.number });
+    this.preview.hidden = false;
+    this.noDrawing.hidden = true;
+  }
+
+  #drawingProblem(error) {
+    this.drawingStatus.textContent = "";
+    showProblem(this.drawingArea, error, this.messages, "file");
+  }
+
+  async #upload() {
+    const file = this.file.files[0];
+    if (!file) return;
+    clearErrors(this.drawingArea);
+    // Checked here too: a server refusing a huge body mid-stream looks like a lost connection.
+    if (file.size > this.maxUploadBytes) {
+      const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+      showError(this.drawingArea, "file", format(this.messages.file_too_large, {
+        size: megabytes(file.size),
+        max: megabytes(this.maxUploadBytes),
+      }));
+      this.file.value = "";
+      return;
+    }
+    const local = URL.createObjectURL(file);
+    this.#preview(local);
+    this.progress.value = 0;
+    this.progress.hidden = false;
+    try {
+      const illustration = await upload(this.#path("illustration"), this.access().key, file, (part) => {
+        this.progress.value = Math.round(part * 100);
+        this.drawingStatus.textContent =
+          part < 1
+            ? format(this.messages.uploading, { percent: Math.round(part * 100) })
+            : this.messages.processing;
+      });
+      this.#showDrawing(illustration);
+      this.drawingStatus.textContent = this.messages.uploaded;
+    } catch (error) {
+      this.#showDrawing(this.illustration);
+      this.#drawingProblem(error);
+    } finally {
+      URL.revokeObjectURL(local);
+      this.progress.hidden = true;
+      this.file.value = ""; // choosing the same file again must upload again
+    }
+  }
+
+  async #removeDrawing() {
+    clearErrors(this.drawingArea);
+    this.drawingStatus.textContent = this.messages.removing;
+    try {
+      await call("DELETE", this.#path("illustration"), { key: this.access().key });
+      this.#showDrawing(null);
+      this.drawingStatus.textContent = this.messages.removed;
+    } catch (error) {
+      this.#drawingProblem(error);
+    }
+  }
+}
