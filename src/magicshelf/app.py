@@ -63,10 +63,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.render_slots = asyncio.Semaphore(os.cpu_count() or 1)
     app.state.metrics = Metrics()
     install_problem_handlers(app)
-    # Added last, runs first: metrics see every request, including refused bodies.
+    # Added last, runs first: metrics see every request, including refused bodies, and
+    # HEAD requests reach both as the GET they stand for.
     app.add_middleware(BodyLimit, limit_for=partial(_body_limit, settings))
-    app.add_middleware(HeadAsGet)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(HeadAsGet)
     for router in (
         books_api.router,
         illustrations_api.router,

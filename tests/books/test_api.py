@@ -373,3 +373,11 @@ async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClien
     assert 'route="/api/books/{code}",status="200"} 1.0' in text
     assert 'route="/api/books/{code}",status="400"} 1.0' in text
     assert created["magic_code"] not in text
+
+
+async def test_head_requests_are_counted_under_their_route(client: httpx.AsyncClient) -> None:
+    created = await create(client)
+    assert (await client.head(f"/api/books/{created['magic_code']}")).status_code == 200
+    text = (await client.get("/metrics")).text
+    assert 'method="GET",route="/api/books/{code}",status="200"} 1.0' in text
+    assert 'route="unmatched"' not in text
