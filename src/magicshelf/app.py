@@ -14,6 +14,7 @@ from magicshelf import health, metrics
 from magicshelf.books import api as books_api
 from magicshelf.books.misses import InMemoryMissLimiter
 from magicshelf.db import Database
+from magicshelf.docs import install as install_docs
 from magicshelf.errors import install_problem_handlers
 from magicshelf.http import BodyLimit, HeadAsGet
 from magicshelf.illustrations import api as illustrations_api
@@ -54,6 +55,8 @@ def create_app(settings: Settings) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.misses = InMemoryMissLimiter(
@@ -77,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
         metrics.router,
     ):
         app.include_router(router)
+    install_docs(app)
     install_web(app)
     return app
 

@@ -328,3 +328,11 @@ def test_pages_are_accessible(page: Page, sample_book: Book, path: str) -> None:
         expect(page.locator("[data-editing]")).to_be_visible()
     violations = run_axe(page)
     assert not violations, describe(violations)
+
+
+@pytest.mark.parametrize("device", ["desktop"], indirect=True)
+def test_api_docs_render_offline(page: Page) -> None:
+    # The live server has no internet either: Swagger UI must come from the app itself.
+    page.goto("/docs")
+    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.get_by_text("/api/books/{code}/pages/{number}/illustration")).to_have_count(2)

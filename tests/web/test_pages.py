@@ -258,9 +258,19 @@ async def test_only_html_gets_the_page_policy(client: httpx.AsyncClient) -> None
     assert "content-security-policy" not in api.headers
     docs = await client.get("/docs")
     assert docs.status_code == 200
-    # Swagger UI needs its inline bootstrap script; it keeps the other protections.
-    assert "content-security-policy" not in docs.headers
+    # Swagger UI needs its inline bootstrap script, but nothing from another origin.
+    assert "'unsafe-inline'" in docs.headers["content-security-policy"]
+    assert "http" not in docs.headers["content-security-policy"]
     assert docs.headers["x-frame-options"] == "DENY"
+
+
+async def test_api_docs_work_without_internet(client: httpx.AsyncClient) -> None:
+    docs = (await client.get("/docs")).text
+    assert "cdn" not in docs.lower()
+    assert "https://" not in docs
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        assert asset in docs
+        assert (await client.get(asset)).status_code == 200
 
 
 async def test_no_inline_script_or_style_anywhere(client: httpx.AsyncClient) -> None:

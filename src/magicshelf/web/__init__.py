@@ -14,5 +14,4 @@ def install(app: FastAPI) -> None:
     """Add the pages, their static files and the security headers every HTML answer gets."""
     app.include_router(router)
     app.mount(MOUNT_PATH, assets, name="static")
-    docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
-    app.add_middleware(HTMLSecurityHeaders, csp_exempt=[path for path in docs if path])
+    app.add_middleware(HTMLSecurityHeaders)

@@ -1,13 +1,10 @@
 """Security headers for every HTML response the app sends.
 
-The pages carry no inline script or style, so the policy can forbid both outright. The
-interactive API docs (Swagger UI from a CDN with an inline bootstrap script) would break
-under it; they get the other headers only.
+The pages carry no inline script or style, so the policy can forbid both outright. A
+response that brings its own policy (the API docs) keeps it.
 """
 
 from __future__ import annotations
-
-from collections.abc import Collection
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,17 +24,15 @@ HEADERS = {
 
 
 class HTMLSecurityHeaders:
-    """ASGI middleware adding ``HEADERS`` (and the CSP outside ``csp_exempt``) to text/html."""
+    """ASGI middleware adding ``HEADERS`` and the CSP to text/html responses."""
 
-    def __init__(self, app: ASGIApp, *, csp_exempt: Collection[str] = ()) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.csp_exempt = frozenset(csp_exempt)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with_csp = scope["path"] not in self.csp_exempt
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -45,8 +40,7 @@ class HTMLSecurityHeaders:
                 if headers.get("content-type", "").startswith("text/html"):
                     for name, value in HEADERS.items():
                         headers.setdefault(name, value)
-                    if with_csp:
-                        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
