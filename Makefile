@@ -41,5 +41,19 @@ lock: $(VENV)/.dev-installed
 	$(BIN)/pip-compile --quiet --no-emit-index-url --generate-hashes --strip-extras --allow-unsafe --all-build-deps -o requirements/run.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --no-emit-index-url --generate-hashes --strip-extras --allow-unsafe --all-build-deps --extra dev -o requirements/dev.lock pyproject.toml
 
+# Load benchmarks against PostgreSQL (bench/REPORT.md); see bench/run.py. wrk, nginx and
+# PostgreSQL come from Debian (scripts/bench-deps), py-spy from bench/requirements.txt.
+# BENCH_QUICK=1 for a shorter run, BENCH_SCALE=N for the size of the scale part.
+bench: $(VENV)/.run-installed
+	./scripts/bench-deps
+	$(BIN)/pip install --quiet --require-hashes -r bench/requirements.txt
+	$(BIN)/python -m bench.run
+
+# The same harness in seconds, on tiny data: fails only if the harness breaks.
+bench-smoke: $(VENV)/.run-installed
+	./scripts/bench-deps
+	$(BIN)/pip install --quiet --require-hashes -r bench/requirements.txt
+	$(BIN)/python -m bench.run --smoke
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

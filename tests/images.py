@@ -46,17 +46,22 @@ def declared_png(width: int, height: int, idat: bytes = b"\x00" * 16) -> bytes:
     )
 
 
-def phone_photo(width: int = 800, height: int = 600) -> bytes:
-    """A JPEG as a phone writes it: stored sideways with EXIF orientation 6, and GPS."""
-    image = drawing(width, height)
-    ImageDraw.Draw(image).rectangle((0, 0, width // 8, height // 8), fill=(255, 0, 0))
+def phone_exif() -> Image.Exif:
+    """What a phone writes: stored sideways (orientation 6), its make, and where it was."""
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
     exif[ExifTags.Base.Make] = "PhoneMaker"
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[ExifTags.GPS.GPSLatitudeRef] = "S"
     gps[ExifTags.GPS.GPSLatitude] = (23.0, 33.0, 1.5)
-    return encode(image, "JPEG", exif=exif, quality=90)
+    return exif
+
+
+def phone_photo(width: int = 800, height: int = 600) -> bytes:
+    """A JPEG as a phone writes it, with a red corner to show which way is up."""
+    image = drawing(width, height)
+    ImageDraw.Draw(image).rectangle((0, 0, width // 8, height // 8), fill=(255, 0, 0))
+    return encode(image, "JPEG", exif=phone_exif(), quality=90)
 
 
 def cmyk_jpeg(width: int = 400, height: int = 300) -> bytes:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def _bin_dir() -> Path:
+def bin_dir() -> Path:
     configured = os.environ.get("MAGICSHELF_PG_BIN")
     if configured:
         return Path(configured)
@@ -25,7 +25,9 @@ def _bin_dir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
     found = candidates[0] if candidates else shutil.which("pg_ctl")
     if not found:
-        raise RuntimeError("PostgreSQL server binaries not found: run scripts/test-deps")
+        raise RuntimeError(
+            "PostgreSQL server binaries not found: run scripts/test-deps (or set MAGICSHELF_PG_BIN)"
+        )
     return Path(found).parent
 
 
@@ -38,7 +40,7 @@ def _free_port() -> int:
 @contextmanager
 def postgres_cluster() -> Iterator[str]:
     """Start a cluster, yield a ``postgresql://`` URL to an empty database, stop it after."""
-    bin_dir = _bin_dir()
+    binaries = bin_dir()
     as_root = os.geteuid() == 0
     prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
     workdir = Path(tempfile.mkdtemp(prefix="magicshelf-pg-"))
@@ -53,7 +55,7 @@ def postgres_cluster() -> Iterator[str]:
         subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
 
     pg(
-        str(bin_dir / "initdb"),
+        str(binaries / "initdb"),
         "-D",
         str(data),
         "-U",
@@ -69,7 +71,7 @@ def postgres_cluster() -> Iterator[str]:
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
     pg(
-        str(bin_dir / "pg_ctl"),
+        str(binaries / "pg_ctl"),
         "-D",
         str(data),
         "-o",
@@ -81,7 +83,7 @@ def postgres_cluster() -> Iterator[str]:
     )
     try:
         pg(
-            str(bin_dir / "createdb"),
+            str(binaries / "createdb"),
             "-h",
             "127.0.0.1",
             "-p",
@@ -92,5 +94,5 @@ def postgres_cluster() -> Iterator[str]:
         )
         yield f"postgresql://postgres@127.0.0.1:{port}/magicshelf"
     finally:
-        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        pg(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(workdir, ignore_errors=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import gc
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import uvicorn
 from pydantic import ValidationError
@@ -16,7 +19,49 @@ from magicshelf import migrations
 from magicshelf.illustrations.storage import storage_from_url
 from magicshelf.settings import Settings
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 log = logging.getLogger("magicshelf")
+
+
+# glibc's mallopt parameter number for the number of malloc arenas (malloc.h: M_ARENA_MAX).
+_M_ARENA_MAX = -8
+
+
+def _share_malloc_arenas() -> None:
+    """Let the worker's threads share two malloc arenas instead of one each (glibc only).
+
+    A decoded 12-megapixel photo is ~36 MB of Pillow blocks, freed once the pipeline is
+    done, but glibc keeps freed memory in the arena of the thread that used it, and
+    asyncio's thread pool runs the pipeline on up to min(32, cores + 4) threads: a worker
+    kept one decode's worth per thread (581 MB peak RSS while uploading 12 MP photos two
+    at a time, against 268 MB for the bare pipeline). Two shared arenas cut that to about
+    400 MB at no measurable cost in speed; serving big blocks from mmap instead (a fixed
+    M_MMAP_THRESHOLD) saved more (334 MB) but made every upload ~20% slower in page faults.
+    Nothing to do on other C libraries (musl, macOS).
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(_M_ARENA_MAX, 2)
+
+
+def create_app_for_serving() -> FastAPI:
+    """The app as ``serve`` runs it: built from the environment, start-up garbage frozen.
+
+    Everything made up to here (modules, routes, schemas, the ORM's mappers) lives as long
+    as the process. ``gc.freeze`` moves it out of the collector's generations, so the
+    full collections that request garbage triggers no longer walk it each time.
+    """
+    from magicshelf.app import create_app_from_env
+
+    _share_malloc_arenas()  # before any thread exists
+    app = create_app_from_env()
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -24,7 +69,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         migrations.upgrade(settings)
     # Workers re-read settings from the environment; pass overrides down that way.
     uvicorn.run(
-        "magicshelf.app:create_app_from_env",
+        "magicshelf.cli:create_app_for_serving",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
@@ -33,6 +78,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,
         log_level="info",
+        # A line per request cost ~15% of a worker's throughput on book reads (formatting
+        # and a write per request on the event loop); /metrics counts requests per route
+        # and a reverse proxy logs them anyway. `serve --access-log` brings the lines back.
+        access_log=args.access_log,
     )
     return 0
 
@@ -76,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (MAGICSHELF_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (MAGICSHELF_PORT)")
     serve.add_argument("--workers", type=int, help="worker processes (MAGICSHELF_WORKERS)")
+    serve.add_argument(
+        "--access-log", action="store_true", help="log every request (costs ~15%% throughput)"
+    )
     serve.set_defaults(handler=_serve)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
     commands.add_parser("demo", help="create a sample book and print its code").set_defaults(

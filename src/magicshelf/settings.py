@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     miss_window_seconds: Positive = 600
 
     gc_grace_seconds: Annotated[int, Field(ge=0)] = 3600
-    db_pool_size: Positive = 10
+    db_pool_size: Positive = 20
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Self:

@@ -169,6 +169,23 @@ async def test_put_and_delete_refuse_invalid_keys(storage: BlobStorage, key: str
         await storage.delete(key)
 
 
+async def test_read_small_gives_bytes_up_to_the_limit_and_a_stream_above(
+    storage: BlobStorage,
+) -> None:
+    small, large = b"s" * 100, b"L" * 300_000
+    small_key, large_key = key_for(small, "jpg"), key_for(large, "jpg")
+    await storage.put(small_key, small)
+    await storage.put(large_key, large)
+
+    assert await storage.read_small(small_key, 1000) == small
+    streamed = await storage.read_small(large_key, 1000)
+    assert isinstance(streamed, Blob)
+    assert streamed.size == len(large)
+    assert b"".join([chunk async for chunk in streamed.chunks]) == large
+    assert await storage.read_small(key_for(b"missing", "jpg"), 1000) is None
+    assert await storage.read_small("../escape.jpg", 1000) is None
+
+
 async def test_delete_then_open_is_none(storage: BlobStorage) -> None:
     keep, drop = key_for(b"keep", "jpg"), key_for(b"drop", "jpg")
     await storage.put(keep, b"keep")

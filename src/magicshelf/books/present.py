@@ -1,19 +1,64 @@
-"""Books as the JSON the API promises (see DESIGN.md), built straight from the rows."""
+"""Books as the JSON the API promises (see DESIGN.md), built straight from the rows.
+
+The functions take anything shaped like a book: the ORM objects an edit works on, or the
+plain records the read path builds from one SQL query (``service.read_book``). One
+builder for both keeps every answer byte for byte the same.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from magicshelf.books import codes
-from magicshelf.books.models import Book, Page
+
+
+class PageLike(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def master_key(self) -> str | None: ...
+    @property
+    def web_key(self) -> str | None: ...
+    @property
+    def thumbnail_key(self) -> str | None: ...
+    @property
+    def image_width(self) -> int | None: ...
+    @property
+    def image_height(self) -> int | None: ...
+    @property
+    def image_content_type(self) -> str | None: ...
+
+
+class BookLike(Protocol):
+    @property
+    def magic_code(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def author(self) -> str: ...
+    @property
+    def teacher(self) -> str: ...
+    @property
+    def school(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def pages(self) -> Sequence[PageLike]: ...
 
 
 def _timestamp(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def illustration_json(page: Page) -> dict[str, Any] | None:
+def illustration_json(page: PageLike) -> dict[str, Any] | None:
     if page.master_key is None:
         return None
     return {
@@ -25,11 +70,11 @@ def illustration_json(page: Page) -> dict[str, Any] | None:
     }
 
 
-def page_json(page: Page) -> dict[str, Any]:
+def page_json(page: PageLike) -> dict[str, Any]:
     return {"number": page.number, "text": page.text, "illustration": illustration_json(page)}
 
 
-def book_json(book: Book) -> dict[str, Any]:
+def book_json(book: BookLike) -> dict[str, Any]:
     code = codes.display(book.magic_code)
     return {
         "magic_code": code,
@@ -44,7 +89,14 @@ def book_json(book: Book) -> dict[str, Any]:
     }
 
 
-def etag(book: Book) -> str:
+class Revisioned(Protocol):
+    @property
+    def magic_code(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+
+
+def etag(book: Revisioned) -> str:
     """Strong validator: the revision changes with every edit of the book or a page."""
     return f'"{book.magic_code}.{book.revision}"'
 

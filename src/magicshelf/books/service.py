@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from magicshelf.books import codes
 from magicshelf.books.keys import edit_key_matches, hash_edit_key, new_edit_key
 from magicshelf.books.models import PAGE_COUNT, Book, Page, utcnow
 from magicshelf.books.schemas import BookCreate, BookUpdate
+from magicshelf.db import Database
 from magicshelf.errors import BookNotFound, WrongEditKey
 
 log = logging.getLogger(__name__)
@@ -60,13 +63,98 @@ async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book,
 
 
 async def find_book(*, session: AsyncSession, code: str) -> Book:
-    """The book with its pages, in one round trip per table; BookNotFound if unknown."""
-    book = await session.scalar(
-        select(Book).where(Book.magic_code == code).options(selectinload(Book.pages))
+    """The book with its pages, to edit or print, in one query; BookNotFound if unknown."""
+    # joinedload: books LEFT JOIN pages in one SELECT, where selectinload needs two.
+    # unique() reads all the joined rows, so the pages collection is complete.
+    result = await session.execute(
+        select(Book).where(Book.magic_code == code).options(joinedload(Book.pages))
     )
+    book = result.unique().scalar_one_or_none()
     if book is None:
         raise BookNotFound()
     return book
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    number: int
+    text: str
+    master_key: str | None
+    web_key: str | None
+    thumbnail_key: str | None
+    image_width: int | None
+    image_height: int | None
+    image_content_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BookRecord:
+    """A book as read for display: plain values, no ORM session, nothing to edit."""
+
+    magic_code: str
+    revision: int
+    title: str
+    author: str
+    teacher: str
+    school: str | None
+    created_at: datetime
+    updated_at: datetime
+    pages: tuple[PageRecord, ...]
+
+
+_READ_BOOK = (
+    select(
+        Book.magic_code,
+        Book.revision,
+        Book.title,
+        Book.author,
+        Book.teacher,
+        Book.school,
+        Book.created_at,
+        Book.updated_at,
+        Page.number,
+        Page.text,
+        Page.master_key,
+        Page.web_key,
+        Page.thumbnail_key,
+        Page.image_width,
+        Page.image_height,
+        Page.image_content_type,
+    )
+    .outerjoin(Page, Page.book_id == Book.id)
+    .where(Book.magic_code == bindparam("code"))
+    .order_by(Page.number)
+)
+
+
+# Column positions in _READ_BOOK's rows (asyncpg records and SQLAlchemy rows alike).
+_BOOK_FIELDS, _PAGE_START = 8, 8
+
+
+async def read_book(*, database: Database, code: str) -> BookRecord:
+    """The book with its pages, for reading: one SELECT, one round trip; BookNotFound if unknown.
+
+    Reading is the hot path (families far outnumber teachers), so it skips the ORM and
+    its session: one query (books LEFT JOIN pages) builds plain records.
+    """
+    rows = await database.read_rows(_READ_BOOK, {"code": code})
+    if not rows:
+        raise BookNotFound()
+    magic_code, revision, title, author, teacher, school, created_at, updated_at = rows[0][
+        :_BOOK_FIELDS
+    ]
+    return BookRecord(
+        magic_code=magic_code,
+        revision=revision,
+        title=title,
+        author=author,
+        teacher=teacher,
+        school=school,
+        created_at=created_at,
+        updated_at=updated_at,
+        # A LEFT JOIN row without a page (number NULL) means the book has no pages.
+        pages=tuple(PageRecord(*row[_PAGE_START:]) for row in rows if row[_PAGE_START] is not None),
+    )
 
 
 def authorize(*, book: Book, edit_key: str) -> None:

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Response
+from typing import cast
+
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from magicshelf.books.present import etag_matches
-from magicshelf.deps import StorageDep
 from magicshelf.errors import MediaNotFound
-from magicshelf.illustrations.storage import CACHE_CONTROL, content_type_for, is_valid_key
+from magicshelf.illustrations.storage import (
+    CACHE_CONTROL,
+    BlobStorage,
+    content_type_for,
+    is_valid_key,
+)
 
 router = APIRouter(tags=["illustrations"])
+
+# Thumbnails (~60-90 KB) are read whole and sent in one piece: a StreamingResponse costs a
+# task group per answer and the blob API a thread hop per 64 KB chunk, far more than the
+# read itself. Larger renditions stream, so memory stays flat however many are in flight
+# and however slow the phones that fetch them.
+WHOLE_BLOB_BYTES = 512 * 1024
 
 
 @router.get(
@@ -19,7 +31,7 @@ router = APIRouter(tags=["illustrations"])
     responses={200: {"content": {"image/jpeg": {}, "image/webp": {}, "image/png": {}}}},
 )
 async def media(
-    key: str, storage: StorageDep, if_none_match: str | None = Header(default=None)
+    key: str, request: Request, if_none_match: str | None = Header(default=None)
 ) -> Response:
     """An illustration rendition. The key is the SHA-256 of the bytes, so it never changes."""
     if not is_valid_key(key):
@@ -32,8 +44,12 @@ async def media(
     }
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    blob = await storage.open(key)
-    if blob is None:
+    # Not StorageDep: a plain `def` dependency would cost a thread-pool hop per request.
+    storage = cast(BlobStorage, request.app.state.storage)
+    found = await storage.read_small(key, WHOLE_BLOB_BYTES)
+    if found is None:
         raise MediaNotFound("There is no image with this name.")
-    headers["Content-Length"] = str(blob.size)
-    return StreamingResponse(blob.chunks, media_type=content_type_for(key), headers=headers)
+    if isinstance(found, bytes):
+        return Response(found, media_type=content_type_for(key), headers=headers)
+    headers["Content-Length"] = str(found.size)
+    return StreamingResponse(found.chunks, media_type=content_type_for(key), headers=headers)

@@ -106,6 +106,16 @@ class BlobStorage(ABC):
     async def open(self, key: str) -> Blob | None:
         """Stream a blob, or None if it does not exist."""
 
+    async def read_small(self, key: str, limit: int) -> bytes | Blob | None:
+        """The whole blob if it has at most ``limit`` bytes, else a stream; None if missing.
+
+        Small blobs (thumbnails) are cheaper sent in one piece than streamed.
+        """
+        blob = await self.open(key)
+        if blob is None or blob.size > limit:
+            return blob
+        return b"".join([chunk async for chunk in blob.chunks])
+
     @abstractmethod
     async def delete(self, key: str) -> None:
         """Remove a blob; a missing one is fine."""
@@ -145,6 +155,15 @@ class LocalStorage(BlobStorage):
             return None
         return await _blob(os.fstat(file.fileno()).st_size, file.read, file.close)
 
+    async def read_small(self, key: str, limit: int) -> bytes | Blob | None:
+        # Open, measure and read in one thread hop instead of one per step.
+        if not is_valid_key(key):
+            return None
+        exists, whole = await asyncio.to_thread(_read_if_small, self._path(key), limit)
+        if exists and whole is None:
+            return await self.open(key)
+        return whole
+
     async def delete(self, key: str) -> None:
         _require_valid(key)
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
@@ -165,6 +184,17 @@ class LocalStorage(BlobStorage):
 
     async def close(self) -> None:
         pass  # every file is closed right after use
+
+
+def _read_if_small(path: Path, limit: int) -> tuple[bool, bytes | None]:
+    """(whether the file exists, its bytes if it has at most ``limit`` of them)."""
+    try:
+        with path.open("rb") as file:
+            if os.fstat(file.fileno()).st_size > limit:
+                return True, None
+            return True, file.read()
+    except FileNotFoundError:
+        return False, None
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
