@@ -57,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # /metrics is the monitoring; FastAPI's OpenTelemetry hooks would be checked per request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.misses = InMemoryMissLimiter(

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Response
 from fastapi.responses import StreamingResponse
 
 from magicshelf.books.present import etag_matches
+from magicshelf.deps import StorageDep
 from magicshelf.errors import MediaNotFound
-from magicshelf.illustrations.storage import (
-    CACHE_CONTROL,
-    BlobStorage,
-    content_type_for,
-    is_valid_key,
-)
+from magicshelf.illustrations.storage import CACHE_CONTROL, content_type_for, is_valid_key
 
 router = APIRouter(tags=["illustrations"])
 
@@ -31,7 +25,7 @@ WHOLE_BLOB_BYTES = 512 * 1024
     responses={200: {"content": {"image/jpeg": {}, "image/webp": {}, "image/png": {}}}},
 )
 async def media(
-    key: str, request: Request, if_none_match: str | None = Header(default=None)
+    key: str, storage: StorageDep, if_none_match: str | None = Header(default=None)
 ) -> Response:
     """An illustration rendition. The key is the SHA-256 of the bytes, so it never changes."""
     if not is_valid_key(key):
@@ -44,8 +38,6 @@ async def media(
     }
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    # Not StorageDep: a plain `def` dependency would cost a thread-pool hop per request.
-    storage = cast(BlobStorage, request.app.state.storage)
     found = await storage.read_small(key, WHOLE_BLOB_BYTES)
     if found is None:
         raise MediaNotFound("There is no image with this name.")
