@@ -254,6 +254,14 @@ def test_studio_shows_errors_next_to_their_field(page: Page, tmp_path: Path) -> 
         "Use no máximo 1500 caracteres (agora são 1501)."
     )
 
+    too_big = tmp_path / "enorme.jpg"
+    too_big.write_bytes(b"\xff\xd8\xff" + bytes(16_000_000))
+    third.locator("[data-file]").set_input_files(too_big)
+    expect(third.locator("#file-3-error")).to_have_text(
+        "Esse arquivo tem 16.0 MB e o limite é 15.0 MB. "
+        "Envie uma foto menor (por exemplo, tirada com resolução mais baixa)."
+    )
+
 
 @pytest.mark.parametrize("device", ["phone"], indirect=True)
 def test_studio_replaces_and_removes_a_drawing(page: Page, tmp_path: Path) -> None:

@@ -67,6 +67,16 @@ async def load_book(
     return await _find_counting_misses(request, code, client, find)
 
 
+async def read_book_record(request: Request, code: str) -> service.BookRecord:
+    """The book for reading (API and reader page): one SELECT, no ORM session, misses counted."""
+    database = cast(Database, request.app.state.database)
+
+    async def find(compact: str) -> service.BookRecord:
+        return await service.read_book(database=database, code=compact)
+
+    return await _find_counting_misses(request, code, await client_address(request), find)
+
+
 async def load_editable_book(
     request: Request,
     code: CodePath,
@@ -82,7 +92,7 @@ async def load_editable_book(
     return book
 
 
-BookDep = Annotated[Book, Depends(load_book)]
+BookRecordDep = Annotated[service.BookRecord, Depends(read_book_record)]
 EditableBookDep = Annotated[Book, Depends(load_editable_book)]
 
 problems: dict[int | str, dict[str, Any]] = {
@@ -124,14 +134,9 @@ async def read_book(
     request: Request, code: CodePath, if_none_match: Annotated[str | None, Header()] = None
 ) -> Response:
     """The book with its six pages. Send `If-None-Match` to get 304 when nothing changed."""
-    # The hot path, kept lean: one SELECT without the ORM or a session (no SessionDep),
-    # and no dependencies to resolve, each of which FastAPI prices per request.
-    database = cast(Database, request.app.state.database)
-
-    async def find(compact: str) -> service.BookRecord:
-        return await service.read_book(database=database, code=compact)
-
-    book = await _find_counting_misses(request, code, await client_address(request), find)
+    # The hot path, kept lean: no dependencies to resolve, each of which FastAPI prices
+    # per request.
+    book = await read_book_record(request, code)
     tag = etag(book)
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})

@@ -12,9 +12,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Request, Response
 
 from magicshelf.books import codes
-from magicshelf.books.api import BookDep, problems
-from magicshelf.books.models import Book
-from magicshelf.books.present import etag, etag_matches
+from magicshelf.books.api import BookRecordDep, problems
+from magicshelf.books.present import BookLike, etag, etag_matches
 from magicshelf.deps import StorageDep
 from magicshelf.illustrations.storage import BlobStorage
 from magicshelf.printing.pdf import PrintBook, PrintPage, render_pdf
@@ -33,7 +32,7 @@ async def _read(storage: BlobStorage, key: str | None) -> bytes | None:
     return b"".join([chunk async for chunk in blob.chunks])
 
 
-async def printable(book: Book, storage: BlobStorage) -> PrintBook:
+async def printable(book: BookLike, storage: BlobStorage) -> PrintBook:
     images = await asyncio.gather(*(_read(storage, page.master_key) for page in book.pages))
     return PrintBook(
         title=book.title,
@@ -60,7 +59,7 @@ def _filename(title: str) -> str:
 )
 async def book_pdf(
     request: Request,
-    book: BookDep,
+    book: BookRecordDep,
     storage: StorageDep,
     if_none_match: str | None = Header(default=None),
 ) -> Response:

@@ -14,11 +14,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from magicshelf.books import codes
-from magicshelf.books.api import load_book
-from magicshelf.books.models import PAGE_COUNT, Book
+from magicshelf.books.api import read_book_record
+from magicshelf.books.models import PAGE_COUNT
 from magicshelf.books.present import book_json
 from magicshelf.books.schemas import PageUpdate
-from magicshelf.deps import ClientDep, SessionDep, SettingsDep
+from magicshelf.books.service import BookRecord
+from magicshelf.deps import SettingsDep
 from magicshelf.errors import BookNotFound, InvalidCode, TooManyMisses
 from magicshelf.web.render import NO_STORE, render
 
@@ -55,14 +56,12 @@ def _landing(
     )
 
 
-async def _find(
-    request: Request, typed: str, session: SessionDep, client: ClientDep
-) -> Book | Response:
+async def _find(request: Request, typed: str) -> BookRecord | Response:
     """The book, or the landing page saying kindly why there is none (400, 404 or 429)."""
     if not typed.strip():
         return _landing(request, error=Notice("error.empty_code"), status=400)
     try:
-        return await load_book(request, typed, session, client)
+        return await read_book_record(request, typed)
     except (InvalidCode, BookNotFound, TooManyMisses) as exc:
         return _landing(
             request, typed=typed, error=_notice(exc), status=exc.status, headers=exc.headers
@@ -85,11 +84,9 @@ async def landing(request: Request) -> Response:
 
 
 @router.get("/read")
-async def open_book(
-    request: Request, session: SessionDep, client: ClientDep, code: str = ""
-) -> Response:
+async def open_book(request: Request, code: str = "") -> Response:
     """Target of the landing page's form: ``/read?code=abc def ghj`` → the reader."""
-    found = await _find(request, code, session, client)
+    found = await _find(request, code)
     if isinstance(found, Response):
         return found
     return RedirectResponse(f"/read/{codes.display(found.magic_code)}", status_code=303)
@@ -103,9 +100,7 @@ def _page_index(page: str) -> int:
 
 
 @router.get("/read/{code}")
-async def reader(
-    request: Request, code: str, session: SessionDep, client: ClientDep, page: str = "0"
-) -> Response:
+async def reader(request: Request, code: str, page: str = "0") -> Response:
     """The book, one page at a time: ``?page=0`` is the cover, then pages 1 to 6."""
     try:
         canonical = codes.display(codes.parse(code))
@@ -114,7 +109,7 @@ async def reader(
     if canonical != code:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/read/{canonical}{query}", status_code=308)
-    found = await _find(request, code, session, client)
+    found = await _find(request, code)
     if isinstance(found, Response):
         return found
     return render(request, "reader.html", book=book_json(found), current=_page_index(page))
