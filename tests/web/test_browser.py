@@ -255,10 +255,10 @@ def test_studio_shows_errors_next_to_their_field(page: Page, tmp_path: Path) -> 
     )
 
     too_big = tmp_path / "enorme.jpg"
-    too_big.write_bytes(b"\xff\xd8\xff" + bytes(16_000_000))
+    too_big.write_bytes(b"\xff\xd8\xff" + bytes(16_500_000))
     third.locator("[data-file]").set_input_files(too_big)
     expect(third.locator("#file-3-error")).to_have_text(
-        "Esse arquivo tem 16.0 MB e o limite é 15.0 MB. "
+        "Esse arquivo tem 16,5 MB e o limite é 15 MB. "
         "Envie uma foto menor (por exemplo, tirada com resolução mais baixa)."
     )
 

@@ -119,7 +119,10 @@ export class PageEditor {
     clearErrors(this.drawingArea);
     // Checked here too: a server refusing a huge body mid-stream looks like a lost connection.
     if (file.size > this.maxUploadBytes) {
-      const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+      // In the page's language: "16,5 MB" in Portuguese, "16.5 MB" in English.
+      const megabytes = (bytes) => (bytes / 1e6).toLocaleString(document.documentElement.lang, {
+        maximumFractionDigits: 1,
+      });
       showError(this.drawingArea, "file", format(this.messages.file_too_large, {
         size: megabytes(file.size),
         max: megabytes(this.maxUploadBytes),
