@@ -24,7 +24,7 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from bench import images
 from magicshelf.books import codes
 from magicshelf.books.keys import hash_edit_key
-from magicshelf.books.models import PAGE_COUNT, Book
+from magicshelf.books.models import ILLUSTRATION_COLUMNS, PAGE_COUNT, Book
 from magicshelf.books.present import etag
 from magicshelf.illustrations.pipeline import process_image
 from magicshelf.illustrations.storage import LocalStorage, key_for
@@ -54,18 +54,7 @@ BOOK_COLUMNS = (
     "created_at",
     "updated_at",
 )
-PAGE_COLUMNS = (
-    "id",
-    "book_id",
-    "number",
-    "text",
-    "master_key",
-    "web_key",
-    "thumbnail_key",
-    "image_width",
-    "image_height",
-    "image_content_type",
-)
+PAGE_COLUMNS = ("id", "book_id", "number", "text", *ILLUSTRATION_COLUMNS)
 
 
 @dataclass(frozen=True)

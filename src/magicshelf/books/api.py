@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from magicshelf.books import codes, service
 from magicshelf.books.misses import MissLimiter
 from magicshelf.books.models import PAGE_COUNT, Book
-from magicshelf.books.present import book_json, etag, etag_matches, page_json
+from magicshelf.books.present import BookLike, book_json, etag, etag_matches, page_json
 from magicshelf.books.schemas import (
     BookCreate,
     BookCreated,
@@ -111,12 +111,8 @@ edit_problems: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _book_response(book: Book, *, status: int = 200, headers: dict[str, str] | None = None) -> JSON:
-    return JSON(
-        book_json(book),
-        status_code=status,
-        headers={"ETag": etag(book), "Cache-Control": "no-cache", **(headers or {})},
-    )
+def _book_response(book: BookLike) -> JSON:
+    return JSON(book_json(book), headers={"ETag": etag(book), "Cache-Control": "no-cache"})
 
 
 @router.post("", status_code=201, response_model=BookCreated, responses=problems)
@@ -140,7 +136,7 @@ async def read_book(
     tag = etag(book)
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
-    return JSON(book_json(book), headers={"ETag": tag, "Cache-Control": "no-cache"})
+    return _book_response(book)
 
 
 @router.patch("/{code}", response_model=BookOut, responses=edit_problems)

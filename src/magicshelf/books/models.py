@@ -22,6 +22,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from magicshelf.db import Base
 
 PAGE_COUNT = 6
+# A page's illustration: all of these are set, or none (a CHECK constraint holds to it).
+ILLUSTRATION_COLUMNS = (
+    "master_key",
+    "web_key",
+    "thumbnail_key",
+    "image_width",
+    "image_height",
+    "image_content_type",
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

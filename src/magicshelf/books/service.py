@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -102,33 +103,22 @@ class BookRecord:
     pages: tuple[PageRecord, ...]
 
 
+def _field_names(record: type[Any]) -> list[str]:
+    return [field.name for field in fields(record) if field.name != "pages"]
+
+
+# The records' fields name the columns, in order: one list to keep in step, not two.
+_BOOK_FIELDS = _field_names(BookRecord)
 _READ_BOOK = (
     select(
-        Book.magic_code,
-        Book.revision,
-        Book.title,
-        Book.author,
-        Book.teacher,
-        Book.school,
-        Book.created_at,
-        Book.updated_at,
-        Page.number,
-        Page.text,
-        Page.master_key,
-        Page.web_key,
-        Page.thumbnail_key,
-        Page.image_width,
-        Page.image_height,
-        Page.image_content_type,
+        *(getattr(Book, name) for name in _BOOK_FIELDS),
+        *(getattr(Page, name) for name in _field_names(PageRecord)),
     )
     .outerjoin(Page, Page.book_id == Book.id)
     .where(Book.magic_code == bindparam("code"))
     .order_by(Page.number)
 )
-
-
-# Column positions in _READ_BOOK's rows (asyncpg records and SQLAlchemy rows alike).
-_BOOK_FIELDS, _PAGE_START = 8, 8
+_PAGE_START = len(_BOOK_FIELDS)
 
 
 async def read_book(*, database: Database, code: str) -> BookRecord:
@@ -140,18 +130,8 @@ async def read_book(*, database: Database, code: str) -> BookRecord:
     rows = await database.read_rows(_READ_BOOK, {"code": code})
     if not rows:
         raise BookNotFound()
-    magic_code, revision, title, author, teacher, school, created_at, updated_at = rows[0][
-        :_BOOK_FIELDS
-    ]
     return BookRecord(
-        magic_code=magic_code,
-        revision=revision,
-        title=title,
-        author=author,
-        teacher=teacher,
-        school=school,
-        created_at=created_at,
-        updated_at=updated_at,
+        **dict(zip(_BOOK_FIELDS, rows[0], strict=False)),
         # A LEFT JOIN row without a page (number NULL) means the book has no pages.
         pages=tuple(PageRecord(*row[_PAGE_START:]) for row in rows if row[_PAGE_START] is not None),
     )

@@ -17,19 +17,10 @@ from pathlib import Path
 from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from magicshelf.books.models import Book, Page
+from magicshelf.books.models import ILLUSTRATION_COLUMNS, Book, Page
 from magicshelf.books.service import touch
 from magicshelf.illustrations.pipeline import Renditions, process_image
 from magicshelf.illustrations.storage import BlobStorage, key_for
-
-_ILLUSTRATION_COLUMNS = (
-    "master_key",
-    "web_key",
-    "thumbnail_key",
-    "image_width",
-    "image_height",
-    "image_content_type",
-)
 
 
 async def render(path: Path, *, max_pixels: int, slots: asyncio.Semaphore) -> Renditions:
@@ -77,7 +68,7 @@ async def attach(
 
 async def detach(*, session: AsyncSession, book: Book, number: int) -> None:
     page = _page(book, number)
-    for column in _ILLUSTRATION_COLUMNS:
+    for column in ILLUSTRATION_COLUMNS:
         setattr(page, column, None)
     await touch(session, book)
     await session.commit()
