@@ -19,7 +19,7 @@ from magicshelf.errors import install_problem_handlers
 from magicshelf.http import BodyLimit, HeadAsGet
 from magicshelf.illustrations import api as illustrations_api
 from magicshelf.illustrations import media
-from magicshelf.illustrations.storage import storage_from_url
+from magicshelf.illustrations.storage import BlobStorage, storage_from_url
 from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
 from magicshelf.settings import Settings
@@ -37,18 +37,23 @@ def _body_limit(settings: Settings, path: str) -> int | None:
     return None if path.endswith("/illustration") else settings.max_body_bytes
 
 
+@asynccontextmanager
+async def backends(settings: Settings) -> AsyncIterator[tuple[Database, BlobStorage]]:
+    """The database and blob storage, opened for the app or a command and closed after."""
+    database = Database(settings)
+    storage = storage_from_url(settings.storage_url)
+    try:
+        yield database, storage
+    finally:
+        await storage.close()
+        await database.close()
+
+
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(settings)
-        storage = storage_from_url(settings.storage_url)
-        app.state.database = database
-        app.state.storage = storage
-        try:
+        async with backends(settings) as (app.state.database, app.state.storage):
             yield
-        finally:
-            await storage.close()
-            await database.close()
 
     app = FastAPI(
         title="MagicShelf",

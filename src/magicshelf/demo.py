@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from magicshelf.app import backends
 from magicshelf.books import codes, service
 from magicshelf.books.schemas import BookCreate, PageIn
-from magicshelf.db import Database
 from magicshelf.illustrations import service as illustrations
-from magicshelf.illustrations.storage import storage_from_url
 from magicshelf.settings import Settings
 
 STORY = (
@@ -53,24 +51,20 @@ async def create_demo_book(settings: Settings) -> tuple[str, str]:
         school="EMEF Monteiro Lobato",
         pages=[PageIn(number=n, text=text) for n, text in enumerate(STORY, start=1)],
     )
-    database = Database(settings)
-    storage = storage_from_url(settings.storage_url)
-    slots = asyncio.Semaphore(os.cpu_count() or 1)
-    try:
-        async with database.session() as session:
-            book, edit_key = await service.create_book(session=session, data=data)
-            with tempfile.TemporaryDirectory() as folder:
-                for number in range(1, len(STORY) + 1):
-                    path = Path(folder) / f"{number}.png"
-                    _scene(number, path)
-                    renditions = await illustrations.render(
-                        path, max_pixels=settings.max_image_pixels, slots=slots
-                    )
-                    keys = await illustrations.store_renditions(storage, renditions)
-                    await illustrations.attach(
-                        session=session, book=book, number=number, keys=keys, renditions=renditions
-                    )
-    finally:
-        await storage.close()
-        await database.close()
+    async with backends(settings) as (database, storage), database.session() as session:
+        book, edit_key = await service.create_book(session=session, data=data)
+        one_at_a_time = asyncio.Semaphore(1)  # a command, not a server
+        with tempfile.TemporaryDirectory() as folder:
+            for number in range(1, len(STORY) + 1):
+                path = Path(folder) / f"{number}.png"
+                _scene(number, path)
+                await illustrations.add_drawing(
+                    session=session,
+                    storage=storage,
+                    book=book,
+                    number=number,
+                    path=path,
+                    max_pixels=settings.max_image_pixels,
+                    slots=one_at_a_time,
+                )
     return codes.display(book.magic_code), edit_key

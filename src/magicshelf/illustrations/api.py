@@ -68,15 +68,18 @@ async def put_illustration(
     await end_read(session)  # hold no connection while the upload arrives
     path = await receive_upload(request, field=UPLOAD_FIELD, max_bytes=settings.max_upload_bytes)
     try:
-        slots = cast(asyncio.Semaphore, request.app.state.render_slots)
-        renditions = await service.render(path, max_pixels=settings.max_image_pixels, slots=slots)
+        page = await service.add_drawing(
+            session=session,
+            storage=storage,
+            book=book,
+            number=number,
+            path=path,
+            max_pixels=settings.max_image_pixels,
+            slots=cast(asyncio.Semaphore, request.app.state.render_slots),
+        )
     finally:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-    keys = await service.store_renditions(storage, renditions)
-    page = await service.attach(
-        session=session, book=book, number=number, keys=keys, renditions=renditions
-    )
     return JSON(illustration_json(page))
 
 

@@ -46,6 +46,22 @@ async def store_renditions(storage: BlobStorage, renditions: Renditions) -> dict
     return keys
 
 
+async def add_drawing(
+    *,
+    session: AsyncSession,
+    storage: BlobStorage,
+    book: Book,
+    number: int,
+    path: Path,
+    max_pixels: int,
+    slots: asyncio.Semaphore,
+) -> Page:
+    """Render the drawing at ``path``, store its renditions, then point the page at them."""
+    renditions = await render(path, max_pixels=max_pixels, slots=slots)
+    keys = await store_renditions(storage, renditions)
+    return await attach(session=session, book=book, number=number, keys=keys, renditions=renditions)
+
+
 def _page(book: Book, number: int) -> Page:
     return next(page for page in book.pages if page.number == number)
 
