@@ -159,35 +159,44 @@ def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
         size, count = asyncio.run(seed.database_bytes_per_book(main_url))
         results["bytes_main"] = {"bytes": size, "books": count, "per_book": size / count}
         inputs = write_inputs(work / "files", plan, seeded.codes)
-        log_dir = out / "logs"
-        log_dir.mkdir(exist_ok=True)
-        with (
-            servers.magicshelf(
-                database_url=main_url, data_dir=data_dir, log=log_dir / "magicshelf.log"
-            ) as app,
-            servers.baseline_app(database_url=main_url, log=log_dir / "asgi-baseline.log") as asgi,
-            servers.nginx(media=media_root, home=work / "nginx") as static,
-        ):
-            ctx = Context(
-                app,
-                asgi,
-                static,
-                plan.rounds,
-                plan.seconds,
-                plan.connections,
-                work / "files",
-                out / "wrk.log",
-            )
+        (out / "logs").mkdir(exist_ok=True)
+        with _servers(main_url, data_dir, media_root, work / "files", plan, out) as ctx:
             outcomes += _main_scenarios(
                 cluster, ctx, plan, inputs, drawings, seeded.codes, results, out
             )
-            results["sql_read"] = _capture_read_sql(cluster, app, seeded.codes[10])
-            results["rss_after_mb"] = servers.current_rss_kib(app.pid) / 1024
+            results["sql_read"] = _capture_read_sql(cluster, ctx.app, seeded.codes[10])
+            results["rss_after_mb"] = servers.current_rss_kib(ctx.app.pid) / 1024
         if plan.scale:
             outcomes.append(_scale(cluster, plan, drawings, data_dir, out, results, outcomes[0]))
     results["outcomes"] = [_outcome_json(o) for o in outcomes]
     results["elapsed_seconds"] = round(time.monotonic() - started, 1)
     return results, outcomes
+
+
+@contextmanager
+def _servers(
+    database_url: str,
+    data_dir: Path,
+    media: Path,
+    files: Path,
+    plan: Plan,
+    out: Path,
+    suffix: str = "",
+) -> Iterator[Context]:
+    """MagicShelf, the ASGI baseline and nginx over one database and media folder."""
+    logs = out / "logs"
+    with (
+        servers.magicshelf(
+            database_url=database_url, data_dir=data_dir, log=logs / f"magicshelf{suffix}.log"
+        ) as app,
+        servers.baseline_app(
+            database_url=database_url, log=logs / f"asgi-baseline{suffix}.log"
+        ) as asgi,
+        servers.nginx(media=media, home=files.parent / f"nginx{suffix}") as static,
+    ):
+        yield Context(
+            app, asgi, static, plan.rounds, plan.seconds, plan.connections, files, out / "wrk.log"
+        )
 
 
 def _main_scenarios(
@@ -308,24 +317,7 @@ def _scale(
     results["bytes_scale"] = {"bytes": size, "books": count, "per_book": size / count}
     paths = data_dir.parent / "files" / "scale-paths.tsv"
     seed.write_paths(paths, seeded.codes, "/api/books/{code}")
-    log_dir = out / "logs"
-    with (
-        servers.magicshelf(
-            database_url=url, data_dir=data_dir, log=log_dir / "magicshelf-scale.log"
-        ) as app,
-        servers.baseline_app(database_url=url, log=log_dir / "asgi-baseline-scale.log") as asgi,
-        servers.nginx(media=data_dir / "media", home=data_dir.parent / "nginx-scale") as static,
-    ):
-        ctx = Context(
-            app,
-            asgi,
-            static,
-            plan.rounds,
-            plan.seconds,
-            plan.connections,
-            paths.parent,
-            out / "wrk.log",
-        )
+    with _servers(url, data_dir, data_dir / "media", paths.parent, plan, out, "-scale") as ctx:
         log(f"(a) at {plan.scale:,} books")
         outcome = _with_diagnostics(
             cluster, "bench_scale", lambda: scenarios.read_book(ctx, paths, revalidate=False)
