@@ -56,17 +56,6 @@ async def _find_counting_misses(
         raise
 
 
-async def load_book(
-    request: Request, code: CodePath, session: SessionDep, client: ClientDep
-) -> Book:
-    """Find the book by code, counting misses per client (400 → 429 → 404 order matters)."""
-
-    async def find(compact: str) -> Book:
-        return await service.find_book(session=session, code=compact)
-
-    return await _find_counting_misses(request, code, client, find)
-
-
 async def read_book_record(request: Request, code: str) -> service.BookRecord:
     """The book for reading (API and reader page): one SELECT, no ORM session, misses counted."""
     database = cast(Database, request.app.state.database)
@@ -87,7 +76,11 @@ async def load_editable_book(
     codes.parse(code)  # a typo is reported before a missing key
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise MissingEditKey()
-    book = await load_book(request, code, session, client)
+
+    async def find(compact: str) -> Book:
+        return await service.find_book(session=session, code=compact)
+
+    book = await _find_counting_misses(request, code, client, find)
     service.authorize(book=book, edit_key=credentials.credentials)
     return book
 
@@ -95,20 +88,24 @@ async def load_editable_book(
 BookRecordDep = Annotated[service.BookRecord, Depends(read_book_record)]
 EditableBookDep = Annotated[Book, Depends(load_editable_book)]
 
-problems: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {"application/problem+json": {}}}
-    for status, text in {
+
+def problem_docs(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for problem+json answers, from status → description."""
+    return {
+        status: {"description": text, "content": {"application/problem+json": {}}}
+        for status, text in descriptions.items()
+    }
+
+
+problems = problem_docs(
+    {
         400: "Malformed magic code or body",
         404: "No book has this code",
         422: "A field breaks a rule",
         429: "Too many unknown codes from this client",
-    }.items()
-}
-edit_problems: dict[int | str, dict[str, Any]] = {
-    **problems,
-    401: {"description": "Edit key missing", "content": {"application/problem+json": {}}},
-    403: {"description": "Wrong edit key", "content": {"application/problem+json": {}}},
-}
+    }
+)
+edit_problems = {**problems, **problem_docs({401: "Edit key missing", 403: "Wrong edit key"})}
 
 
 def _book_response(book: BookLike) -> JSON:

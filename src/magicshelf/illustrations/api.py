@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
 
-from magicshelf.books.api import EditableBookDep, PageNumberDep, edit_problems
+from magicshelf.books.api import EditableBookDep, PageNumberDep, edit_problems, problem_docs
 from magicshelf.books.present import illustration_json
 from magicshelf.books.schemas import IllustrationOut
 from magicshelf.books.service import end_read
@@ -34,15 +34,11 @@ _upload_body: dict[str, Any] = {
         },
     }
 }
-_image_problems: dict[int | str, dict[str, Any]] = {
+_image_problems = {
     **edit_problems,
-    **{
-        status: {"description": text, "content": {"application/problem+json": {}}}
-        for status, text in {
-            413: "The file is larger than the upload limit",
-            415: "Not a PNG, JPEG or WebP image",
-        }.items()
-    },
+    **problem_docs(
+        {413: "The file is larger than the upload limit", 415: "Not a PNG, JPEG or WebP image"}
+    ),
 }
 
 
