@@ -16,6 +16,7 @@ from magicshelf.books.misses import InMemoryMissLimiter
 from magicshelf.db import Database
 from magicshelf.docs import install as install_docs
 from magicshelf.errors import install_problem_handlers
+from magicshelf.hot import HotRoutes, hot_routes
 from magicshelf.http import BodyLimit, HeadAsGet
 from magicshelf.illustrations import api as illustrations_api
 from magicshelf.illustrations import media
@@ -24,6 +25,7 @@ from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
 from magicshelf.settings import Settings
 from magicshelf.web import install as install_web
+from magicshelf.web.security import HTMLSecurityHeaders
 
 DESCRIPTION = """
 Children write and draw six-page books at school; every book gets a **magic code**
@@ -73,22 +75,27 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.render_slots = asyncio.Semaphore(os.cpu_count() or 1)
     app.state.metrics = Metrics()
     install_problem_handlers(app)
-    # Added last, runs first: metrics see every request, including refused bodies, and
-    # HEAD requests reach both as the GET they stand for.
-    app.add_middleware(BodyLimit, limit_for=partial(_body_limit, settings))
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    app.add_middleware(HeadAsGet)
-    for router in (
+    routers = [
         books_api.router,
         illustrations_api.router,
         media.router,
         printing_api.router,
         health.router,
         metrics.router,
-    ):
+    ]
+    for router in routers:
         app.include_router(router)
     install_docs(app)
     install_web(app)
+    # Added last, runs first: metrics see every request, including refused bodies and hot
+    # reads, and HEAD requests reach them all as the GET they stand for.
+    app.add_middleware(
+        HotRoutes, routes=hot_routes(routers, endpoints=[books_api.read_book, media.media])
+    )
+    app.add_middleware(BodyLimit, limit_for=partial(_body_limit, settings))
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(HTMLSecurityHeaders)
     return app
 
 

@@ -167,7 +167,7 @@ def validation_problem(exc: RequestValidationError) -> MagicShelfError:
     return InvalidInput(summary, fields)
 
 
-def _render(exc: MagicShelfError) -> Response:
+def render_problem(exc: MagicShelfError) -> Response:
     return problem_response(
         status=exc.status,
         slug=exc.slug,
@@ -181,11 +181,11 @@ def _render(exc: MagicShelfError) -> Response:
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_domain(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, MagicShelfError)
-        return _render(exc)
+        return render_problem(exc)
 
     async def on_validation(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return _render(validation_problem(exc))
+        return render_problem(validation_problem(exc))
 
     async def on_http(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -206,7 +206,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return _render(MagicShelfError("We logged the problem. Please try again in a moment."))
+        return render_problem(
+            MagicShelfError("We logged the problem. Please try again in a moment.")
+        )
 
     app.add_exception_handler(MagicShelfError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)

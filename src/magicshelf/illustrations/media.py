@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from magicshelf.books.present import etag_matches
-from magicshelf.deps import StorageDep
+from magicshelf.deps import get_storage
 from magicshelf.errors import MediaNotFound
 from magicshelf.illustrations.storage import CACHE_CONTROL, content_type_for, is_valid_key
 
@@ -25,9 +27,10 @@ WHOLE_BLOB_BYTES = 512 * 1024
     responses={200: {"content": {"image/jpeg": {}, "image/webp": {}, "image/png": {}}}},
 )
 async def media(
-    key: str, storage: StorageDep, if_none_match: str | None = Header(default=None)
+    request: Request, key: str, if_none_match: Annotated[str | None, Header()] = None
 ) -> Response:
     """An illustration rendition. The key is the SHA-256 of the bytes, so it never changes."""
+    storage = await get_storage(request)  # called directly: magicshelf.hot serves this route
     if not is_valid_key(key):
         raise MediaNotFound("There is no image with this name.")
     tag = f'"{key.split(".")[0]}"'

@@ -7,11 +7,9 @@ from fastapi import FastAPI
 from magicshelf.web.assets import MOUNT_PATH
 from magicshelf.web.render import assets
 from magicshelf.web.routes import router
-from magicshelf.web.security import HTMLSecurityHeaders
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages, their static files and the security headers every HTML answer gets."""
+    """Add the pages and their static files (app.py adds the HTML security headers)."""
     app.include_router(router)
     app.mount(MOUNT_PATH, assets, name="static")
-    app.add_middleware(HTMLSecurityHeaders)

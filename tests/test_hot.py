@@ -1,0 +1,115 @@
+"""The hot lane (magicshelf.hot) answers exactly as FastAPI's own routing would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI, Request, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from magicshelf.books import codes, service
+from magicshelf.hot import HotRoutes, hot_routes
+from tests.books.test_api import NEW_BOOK, assert_problem
+from tests.illustrations.test_api import put_drawing
+from tests.images import drawing, encode
+
+
+def _routed(app: FastAPI) -> ASGIApp:
+    """The app's stack below the hot lane: FastAPI's exception handling and routing."""
+    layer: ASGIApp = app.middleware_stack or app.build_middleware_stack()
+    while not isinstance(layer, HotRoutes):
+        layer = layer.app  # type: ignore[attr-defined]
+    below = layer.app
+
+    async def routed(scope: Scope, receive: Receive, send: Send) -> None:
+        scope["app"] = app  # as FastAPI.__call__ sets it
+        await below(scope, receive, send)
+
+    return routed
+
+
+@pytest.fixture
+async def routed(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=_routed(app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+async def test_hot_and_routed_answers_are_byte_identical(
+    client: httpx.AsyncClient, routed: httpx.AsyncClient
+) -> None:
+    created = (await client.post("/api/books", json=NEW_BOOK)).json()
+    assert (await put_drawing(client, created, 2, encode(drawing(640, 480), "PNG"))).is_success
+    code = created["magic_code"]
+    book = (await client.get(f"/api/books/{code}")).json()
+    thumbnail = book["pages"][1]["illustration"]["thumbnail_url"]
+    tag = (await client.get(f"/api/books/{code}")).headers["etag"]
+    media_tag = (await client.get(thumbnail)).headers["etag"]
+    requests = [
+        (f"/api/books/{code}", {}),
+        (f"/api/books/{code.lower().replace('-', ' ')}", {}),
+        (f"/api/books/{code}", {"If-None-Match": tag}),
+        (f"/api/books/{code}", {"If-None-Match": '"stale.1"'}),
+        (f"/api/books/{codes.display(codes.new_code())}", {}),
+        ("/api/books/ABC-DEF-GH1", {}),
+        (thumbnail, {}),
+        (thumbnail, {"If-None-Match": media_tag}),
+        ("/media/" + "0" * 64 + ".jpg", {}),
+        ("/media/../../etc/passwd", {}),
+    ]
+    for path, extra in requests:
+        hot = await client.get(path, headers=extra)
+        plain = await routed.get(path, headers=extra)
+        assert (hot.status_code, hot.content) == (plain.status_code, plain.content), path
+        assert hot.headers.multi_items() == plain.headers.multi_items(), path
+
+
+async def test_other_methods_and_deeper_paths_pass_through(client: httpx.AsyncClient) -> None:
+    created = (await client.post("/api/books", json=NEW_BOOK)).json()
+    code = created["magic_code"]
+    assert (await client.get(f"/api/books/{code}/pdf")).headers["content-type"] == (
+        "application/pdf"
+    )
+    assert_problem(await client.post(f"/api/books/{code}"), 405)
+    assert (await client.get("/api/books/")).status_code == 307  # FastAPI drops the slash
+    assert (await client.head(f"/api/books/{code}")).status_code == 200
+
+
+async def test_a_crash_in_a_hot_route_is_a_500_problem(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(**_: object) -> service.BookRecord:
+        raise RuntimeError("the database caught fire")
+
+    monkeypatch.setattr(service, "read_book", broken)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        response = await http.get(f"/api/books/{codes.display(codes.new_code())}")
+    problem = assert_problem(response, 500)
+    assert "fire" not in response.text
+    assert problem["type"] == "/problems/internal-error"
+
+
+def test_only_endpoints_taking_request_segment_and_if_none_match_can_be_hot() -> None:
+    router = APIRouter()
+
+    @router.get("/things/{name}")
+    async def thing(request: Request, name: str, if_none_match: str | None = None) -> Response:
+        return Response()
+
+    @router.get("/others/{name}")
+    async def other(name: str, request: Request) -> Response:
+        return Response()
+
+    @router.get("/deep/{name}/more")
+    async def deep(request: Request, name: str, if_none_match: str | None = None) -> Response:
+        return Response()
+
+    assert [route.path for route in hot_routes([router], endpoints=[thing])] == ["/things/{name}"]
+    for refused in (other, deep):
+        with pytest.raises(TypeError, match="cannot be served hot"):
+            HotRoutes(thing, routes=hot_routes([router], endpoints=[refused]))
+    with pytest.raises(LookupError):
+        hot_routes([router], endpoints=[thing, print])
