@@ -53,6 +53,7 @@ async def test_hot_and_routed_answers_are_byte_identical(
         (f"/api/books/{code}", {"If-None-Match": tag}),
         (f"/api/books/{code}", {"If-None-Match": '"stale.1"'}),
         (f"/api/books/{codes.display(codes.new_code())}", {}),
+        (f"/api/books/{codes.display(codes.new_code())}", {"If-None-Match": tag}),
         ("/api/books/ABC-DEF-GH1", {}),
         (thumbnail, {}),
         (thumbnail, {"If-None-Match": media_tag}),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 import pytest
@@ -10,7 +12,7 @@ from fastapi import FastAPI
 
 from magicshelf.books import codes, service
 from magicshelf.books.present import book_json, etag
-from magicshelf.db import Database
+from magicshelf.db import AnySelect, Database
 from magicshelf.errors import BookNotFound
 from tests.books.test_api import create, key
 from tests.images import drawing, encode
@@ -60,3 +62,39 @@ async def test_reads_keep_working_after_cancelled_ones(
         *(service.read_book(database=database, code=code) for _ in range(10))
     )
     assert {record.magic_code for record in results} == {code}
+
+
+async def test_a_read_is_one_query_and_a_revalidation_reads_only_the_revision(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = await create(client)
+    url = f"/api/books/{created['magic_code']}"
+    queries: list[list[str]] = []
+    real = Database.read_rows
+
+    async def counted(self: Database, query: AnySelect, params: Mapping[str, Any]) -> Any:
+        queries.append([column.name for column in query.selected_columns])
+        return await real(self, query, params)
+
+    monkeypatch.setattr(Database, "read_rows", counted)
+    first = await client.get(url)
+    assert first.status_code == 200
+    assert len(queries) == 1
+    assert {"magic_code", "revision", "title", "text", "web_key"} <= set(queries[0])
+    whole_book = queries.pop()
+
+    revalidated = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert revalidated.status_code == 304
+    assert revalidated.headers["etag"] == first.headers["etag"]
+    assert queries == [["magic_code", "revision"]]
+    queries.clear()
+
+    stale = await client.get(url, headers={"If-None-Match": '"ABCDEFGHJ.1"'})
+    assert stale.content == first.content
+    assert queries == [["magic_code", "revision"], whole_book]
+    queries.clear()
+
+    unknown = f"/api/books/{codes.display(codes.new_code())}"
+    gone = await client.get(unknown, headers={"If-None-Match": first.headers["etag"]})
+    assert gone.status_code == 404
+    assert queries == [["magic_code", "revision"]]
