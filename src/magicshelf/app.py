@@ -20,6 +20,7 @@ from magicshelf.hot import HotRoutes, hot_routes
 from magicshelf.http import BodyLimit, HeadAsGet
 from magicshelf.illustrations import api as illustrations_api
 from magicshelf.illustrations import media
+from magicshelf.illustrations.recent import RecentBlobs
 from magicshelf.illustrations.storage import BlobStorage, storage_from_url
 from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
     # One image decode per core at a time: bounds CPU time slices and peak memory alike.
     app.state.render_slots = asyncio.Semaphore(os.cpu_count() or 1)
     app.state.metrics = Metrics()
+    app.state.recent_media = RecentBlobs(max_bytes=settings.media_cache_bytes)
     install_problem_handlers(app)
     routers = [
         books_api.router,

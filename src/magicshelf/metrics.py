@@ -33,6 +33,22 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+        # labels() validates and locks on every call; the children it returns are stable.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one answered request and its duration."""
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route),
+            )
+            self._children[key] = children
+        counter, histogram = children
+        counter.inc()
+        histogram.observe(seconds)
 
 
 class MetricsMiddleware:
@@ -58,9 +74,8 @@ class MetricsMiddleware:
         finally:
             # The router records the matched route in the scope; unmatched paths share one label.
             template = str(getattr(scope.get("route"), "path", "unmatched"))
-            method = scope["method"]
-            self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.latency.labels(method, template).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            self.metrics.observe(scope["method"], template, status, elapsed)
 
 
 @router.get("/metrics", response_class=Response)

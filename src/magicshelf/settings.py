@@ -35,6 +35,7 @@ class Settings(BaseSettings):
 
     gc_grace_seconds: Annotated[int, Field(ge=0)] = 3600
     db_pool_size: Positive = 20
+    media_cache_bytes: Annotated[int, Field(ge=0)] = 16_000_000
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Self:

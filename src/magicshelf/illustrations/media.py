@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
@@ -10,7 +10,13 @@ from fastapi.responses import StreamingResponse
 from magicshelf.books.present import etag_matches
 from magicshelf.deps import get_storage
 from magicshelf.errors import MediaNotFound
-from magicshelf.illustrations.storage import CACHE_CONTROL, content_type_for, is_valid_key
+from magicshelf.illustrations.recent import RecentBlobs
+from magicshelf.illustrations.storage import (
+    CACHE_CONTROL,
+    Blob,
+    content_type_for,
+    is_valid_key,
+)
 
 router = APIRouter(tags=["illustrations"])
 
@@ -41,7 +47,12 @@ async def media(
     }
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    found = await storage.read_small(key, WHOLE_BLOB_BYTES)
+    recent = cast(RecentBlobs, request.app.state.recent_media)
+    found: bytes | Blob | None = recent.get(key)
+    if found is None:
+        found = await storage.read_small(key, WHOLE_BLOB_BYTES)
+        if isinstance(found, bytes):
+            recent.put(key, found)
     if found is None:
         raise MediaNotFound("There is no image with this name.")
     if isinstance(found, bytes):
