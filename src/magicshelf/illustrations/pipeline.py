@@ -16,8 +16,11 @@ thumbnail 400x300   81 KB       29 dB    WebP q90 58 KB at 24 dB
 Lossy WebP always halves colour resolution (4:2:0), as JPEG does by default: on thin red
 and blue lines that costs 7-9 dB and visibly muddies them, so 4:4:4 JPEG is worth its ~1.5x
 bytes. Lossless formats are 2-3x larger because the paper's noise does not compress.
-Time on one core: 0.37 s for that PNG; 0.56 s and 140 MB peak RSS for a 7200x5400 JPEG
-(0.83 s and 280 MB without ``Image.draft``); 1.1 s and 280 MB for a 7200x5400 PNG.
+Time on one core and added peak RSS: 0.31 s and 81 MB for that PNG; 0.42 s and 82 MB for
+a 12 MP phone photo (JPEG); 0.43 s and 80 MB for a 7200x5400 JPEG (decoded at half size
+by ``Image.draft``); 1.1 s and 192 MB for a 7200x5400 PNG, the worst case under the
+default 40 MP limit. The peaks are the decoded upload plus the master, or the master plus
+libjpeg's coefficient buffer (40 MB at 3000x2250, for the optimised Huffman tables).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from magicshelf.errors import UnprocessableImage, UnsupportedImage
 MASTER_SIDE = 3000
 WEB_SIDE = 1600
 THUMBNAIL_SIDE = 400
+_BAND_ROWS = 256  # output rows per resize call in _shrink
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # Every JPEG start-of-frame marker; C4, C8 and CC share the range but mean something else.
@@ -195,6 +199,9 @@ def _decode_master(file: BinaryIO, image_format: str, max_pixels: int) -> Image.
             image.draft(None, fitted_size(image.size, MASTER_SIDE))
         image.load()
         master = _shrink(_resamplable(image), MASTER_SIDE)
+        # Leaving ``with`` closes only the file; the decoded photo (48 MB at 12 MP) must not
+        # outlive its last use, or it is still held while the master is turned and converted.
+        image.close()
     ImageOps.exif_transpose(master, in_place=True)
     master = _to_srgb(master)
     # The JPEG encoder re-writes comments from info; nothing from the upload may survive.
@@ -249,12 +256,26 @@ def fitted_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
 
 
 def _shrink(image: Image.Image, longest: int) -> Image.Image:
-    """A new image no longer than ``longest`` on either side; never enlarged."""
+    """A new image no longer than ``longest`` on either side; never enlarged.
+
+    Made a band of rows at a time: in one call, Pillow's two-pass LANCZOS holds an
+    intermediate as tall as the source (36 MB for a 12 MP photo going to 3000 px); per band
+    it is about 2 MB. The filter reads the source rows on both sides of each band, so the
+    bands meet without seams (they differ from a one-call resize by at most 2 levels where
+    that one picks the other pass order).
+    """
     target = fitted_size(image.size, longest)
     if target == image.size:
         return image.copy()
-    # reducing_gap box-reduces first, which makes 40 MP inputs fast at no visible cost.
-    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    shrunk = Image.new(image.mode, target)
+    shrunk.info.update(image.info)  # orientation, colour profile: as resize() would keep
+    source_rows = image.height / target[1]
+    for top in range(0, target[1], _BAND_ROWS):
+        bottom = min(top + _BAND_ROWS, target[1])
+        box = (0, top * source_rows, image.width, bottom * source_rows)
+        band = image.resize((target[0], bottom - top), Image.Resampling.LANCZOS, box=box)
+        shrunk.paste(band, (0, top))
+    return shrunk
 
 
 def _encode(image: Image.Image, *, quality: int, progressive: bool) -> Rendition:
