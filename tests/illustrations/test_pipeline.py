@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import struct
 import time
@@ -10,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PIL import ExifTags, Image, ImageCms, PngImagePlugin
+from PIL import ExifTags, Image, ImageChops, ImageCms, PngImagePlugin
 
 from magicshelf.errors import UnprocessableImage, UnsupportedImage
+from magicshelf.illustrations import pipeline
 from magicshelf.illustrations.pipeline import Rendition, Renditions, process_image
-from tests.images import declared_png, encode
+from tests.images import declared_png, drawing, encode
 
 MAX_PIXELS = 40_000_000
 RED, GREEN, WHITE = (255, 0, 0), (0, 255, 0), (255, 255, 255)
@@ -278,3 +280,19 @@ def test_other_formats_are_unsupported(tmp_path: Path, source: bytes, name: str,
 def test_empty_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(UnprocessableImage, match="empty"):
         run(tmp_path, b"")
+
+
+def test_shrinking_band_by_band_leaves_no_seams(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bands of other heights put the seams elsewhere: if a seam showed, the two differ there.
+    picture = drawing(1500, 2000, seed=5)
+    in_bands = pipeline._shrink(picture, 1000)
+    monkeypatch.setattr(pipeline, "_BAND_ROWS", 97)
+    in_thin_bands = pipeline._shrink(picture, 1000)
+    assert in_bands.size == in_thin_bands.size == (750, 1000)
+    difference = ImageChops.difference(in_bands, in_thin_bands)
+    assert max(high for _, high in difference.getextrema()) <= 2  # type: ignore[union-attr]
+    # And a smooth ramp stays smooth down every column.
+    ramp = Image.linear_gradient("L").resize((300, 4032))
+    shrunk = pipeline._shrink(ramp, pipeline.MASTER_SIDE)
+    column = [shrunk.getpixel((100, y)) for y in range(shrunk.height)]
+    assert {below - above for above, below in itertools.pairwise(column)} <= {0, 1}  # type: ignore[operator]
