@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
+from magicshelf.illustrations.s3 import S3Storage
 from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
     Blob,
     BlobStorage,
     LocalStorage,
-    S3Storage,
     content_type_for,
     is_valid_key,
     key_for,

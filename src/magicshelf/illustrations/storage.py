@@ -20,24 +20,14 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import SplitResult, parse_qsl, urlsplit
+from urllib.parse import SplitResult, urlsplit
 from urllib.request import url2pathname
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
 
 CHUNK_SIZE = 64 * 1024
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 _CONTENT_TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
 _KEY = re.compile(rf"[0-9a-f]{{64}}\.(?:{'|'.join(_CONTENT_TYPES)})")
 _TEMP_PREFIX = ".tmp-"
-_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-_MISSING_CODES = {"NoSuchKey", "404"}
 
 
 def key_for(data: bytes, extension: str) -> str:
@@ -57,7 +47,7 @@ def content_type_for(key: str) -> str:
         raise ValueError(f"no content type for {key!r}") from None
 
 
-def _require_valid(key: str) -> None:
+def require_valid_key(key: str) -> None:
     if not is_valid_key(key):
         raise ValueError(f"invalid blob key {key!r}")
 
@@ -88,7 +78,7 @@ async def _chunks(
         close()
 
 
-async def _blob(size: int, read: Callable[[int], bytes], close: Callable[[], None]) -> Blob:
+async def blob_from(size: int, read: Callable[[int], bytes], close: Callable[[], None]) -> Blob:
     chunks = _chunks(read, close)
     # Start the generator now. Only a started generator runs its finally block when it is
     # abandoned (asyncio then closes it), so the open file or response cannot leak even if
@@ -143,7 +133,7 @@ class LocalStorage(BlobStorage):
         return self.root / key[:2] / key
 
     async def put(self, key: str, data: bytes) -> None:
-        _require_valid(key)
+        require_valid_key(key)
         await asyncio.to_thread(_write_atomically, self._path(key), data)
 
     async def open(self, key: str) -> Blob | None:
@@ -153,7 +143,7 @@ class LocalStorage(BlobStorage):
             file = await asyncio.to_thread(self._path(key).open, "rb")
         except FileNotFoundError:
             return None
-        return await _blob(os.fstat(file.fileno()).st_size, file.read, file.close)
+        return await blob_from(os.fstat(file.fileno()).st_size, file.read, file.close)
 
     async def read_small(self, key: str, limit: int) -> bytes | Blob | None:
         # Open, measure and read in one thread hop instead of one per step.
@@ -165,7 +155,7 @@ class LocalStorage(BlobStorage):
         return whole
 
     async def delete(self, key: str) -> None:
-        _require_valid(key)
+        require_valid_key(key)
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
     async def list(self) -> AsyncIterator[BlobInfo]:
@@ -251,83 +241,6 @@ def _blobs_in(folder: Path) -> list[BlobInfo]:
     return infos
 
 
-class S3Storage(BlobStorage):
-    """Objects under ``prefix/`` in a bucket on AWS S3, MinIO, Ceph RGW or similar."""
-
-    def __init__(self, bucket: str, prefix: str, endpoint: str | None, region: str | None) -> None:
-        self.bucket = bucket
-        self.prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
-        # A private session: boto3's default session is not safe to share between threads.
-        self._client: S3Client = boto3.session.Session().client(
-            "s3", endpoint_url=endpoint, region_name=region, config=_client_config(endpoint)
-        )
-
-    async def put(self, key: str, data: bytes) -> None:
-        _require_valid(key)
-        await asyncio.to_thread(
-            self._client.put_object,
-            Bucket=self.bucket,
-            Key=self.prefix + key,
-            Body=data,
-            ContentType=content_type_for(key),
-            CacheControl=CACHE_CONTROL,
-        )
-
-    async def open(self, key: str) -> Blob | None:
-        if not is_valid_key(key):
-            return None
-        try:
-            response = await asyncio.to_thread(
-                self._client.get_object, Bucket=self.bucket, Key=self.prefix + key
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _MISSING_CODES:
-                return None
-            raise
-        body = response["Body"]
-        return await _blob(response["ContentLength"], body.read, body.close)
-
-    async def delete(self, key: str) -> None:
-        _require_valid(key)
-        await asyncio.to_thread(
-            self._client.delete_object, Bucket=self.bucket, Key=self.prefix + key
-        )
-
-    async def list(self) -> AsyncIterator[BlobInfo]:
-        paginator = self._client.get_paginator("list_objects_v2")
-        pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=self.prefix))
-        while (page := await asyncio.to_thread(next, pages, None)) is not None:
-            for item in page.get("Contents", []):
-                key = item["Key"].removeprefix(self.prefix)
-                if is_valid_key(key):
-                    yield BlobInfo(key, item["Size"], item["LastModified"].astimezone(UTC))
-
-    async def check(self) -> None:
-        await asyncio.to_thread(self._client.head_bucket, Bucket=self.bucket)
-
-    async def close(self) -> None:
-        await asyncio.to_thread(self._client.close)
-
-
-def _client_config(endpoint: str | None) -> Config:
-    compatible = endpoint is not None
-    return Config(
-        signature_version="s3v4",
-        connect_timeout=5,
-        read_timeout=30,
-        retries={"mode": "standard"},
-        # asyncio.to_thread runs up to 32 calls at once; botocore's default pool of 10
-        # would keep opening and discarding connections under load.
-        max_pool_connections=32,
-        # MinIO and Ceph RGW rarely have wildcard DNS for virtual-hosted buckets.
-        s3={"addressing_style": "path" if compatible else "auto"},
-        # botocore >= 1.36 adds CRC checksums (as chunked trailers) to every upload,
-        # which many S3-compatible servers reject; AWS itself supports them.
-        request_checksum_calculation="when_required" if compatible else "when_supported",
-        response_checksum_validation="when_required" if compatible else "when_supported",
-    )
-
-
 def storage_from_url(url: str) -> BlobStorage:
     """``file:///abs/path`` or ``s3://bucket[/prefix][?endpoint=http://host:port&region=…]``.
 
@@ -337,7 +250,10 @@ def storage_from_url(url: str) -> BlobStorage:
     if parts.scheme == "file":
         return _local_from_url(parts)
     if parts.scheme == "s3":
-        return _s3_from_url(parts)
+        # Imported only when used: boto3 costs every worker ~10 MB and 50 ms to load.
+        from magicshelf.illustrations.s3 import s3_from_url
+
+        return s3_from_url(parts)
     raise ValueError(f"storage URL must start with file:// or s3://, got {parts.scheme}://")
 
 
@@ -348,21 +264,3 @@ def _local_from_url(parts: SplitResult) -> LocalStorage:
     if not root.is_absolute():
         raise ValueError(f"file storage needs an absolute path, got {str(root)!r}")
     return LocalStorage(root)
-
-
-def _s3_from_url(parts: SplitResult) -> S3Storage:
-    if not _BUCKET.fullmatch(parts.netloc):
-        # Not echoed: it might hold credentials, which belong in AWS_* variables instead.
-        raise ValueError(
-            "expected s3://bucket[/prefix]?endpoint=http://host:port, with a valid bucket "
-            "name and credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, not the URL"
-        )
-    params = dict(parse_qsl(parts.query, keep_blank_values=True))
-    if unknown := params.keys() - {"endpoint", "region"}:
-        raise ValueError(f"unknown S3 storage URL parameters: {', '.join(sorted(unknown))}")
-    endpoint = params.get("endpoint") or None
-    if endpoint is not None:
-        scheme, host = urlsplit(endpoint)[:2]
-        if scheme not in ("http", "https") or not host:
-            raise ValueError(f"S3 endpoint must be http(s)://host[:port], got {endpoint!r}")
-    return S3Storage(parts.netloc, parts.path, endpoint, params.get("region") or None)
