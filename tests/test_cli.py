@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from magicshelf.books import codes
@@ -72,3 +76,57 @@ def test_nonsense_settings_stop_with_one_clear_line(
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert says in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_migrates_a_fresh_data_dir_then_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {"MAGICSHELF_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "magicshelf.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("magicshelf serve did not become ready within 60 s")
+        created = httpx.post(
+            f"{base}/api/books", json={"title": "Ô", "author": "Ana", "teacher": "Bia"}
+        )
+        assert created.status_code == 201, created.text
+        read = httpx.get(f"{base}/api/books/{created.json()['magic_code']}")
+        assert read.json()["title"] == "Ô"
+    finally:
+        server.send_signal(signal.SIGINT)
+        output = server.communicate(timeout=30)[0].decode()
+    assert server.returncode == 0, output
+    assert "Database is up to date." in output
+    assert (tmp_path / "magicshelf.sqlite3").is_file()
+
+
+def test_serve_stops_when_migrations_cannot_run(tmp_path: Path) -> None:
+    env = {
+        "MAGICSHELF_DATA_DIR": str(tmp_path),
+        "MAGICSHELF_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "magicshelf.cli", "serve", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "cannot reach the database" in result.stderr

@@ -7,6 +7,7 @@ import asyncio
 import ctypes
 import gc
 import logging
+import subprocess
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -15,7 +16,6 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
-from magicshelf import migrations
 from magicshelf.illustrations.storage import storage_from_url
 from magicshelf.settings import Settings
 
@@ -66,7 +66,10 @@ def create_app_for_serving() -> FastAPI:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
-        migrations.upgrade(settings)
+        # In a child process, so Alembic (~10 MB of modules) never loads into the worker.
+        migrate = [sys.executable, "-m", "magicshelf.cli", "migrate"]
+        if (migrated := subprocess.run(migrate, check=False)).returncode != 0:  # noqa: S603
+            return migrated.returncode
     # Workers re-read settings from the environment; pass overrides down that way.
     uvicorn.run(
         "magicshelf.cli:create_app_for_serving",
@@ -87,12 +90,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from magicshelf import migrations
+
     migrations.upgrade(settings)
     print("Database is up to date.")
     return 0
 
 
 def _demo(settings: Settings, _: argparse.Namespace) -> int:
+    from magicshelf import migrations
     from magicshelf.demo import create_demo_book
 
     if settings.auto_migrate:
@@ -146,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Alembic announces each of its plugins when imported; its migration steps still log.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as error:
