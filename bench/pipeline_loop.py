@@ -1,6 +1,6 @@
 """The upload baseline: the bare pipeline, ``process_image`` in a loop, no HTTP, no storage.
 
-It runs as many threads as the app has render slots (one per core), each processing the
+It runs as many threads as the app has render slots (MAGICSHELF_RENDER_SLOTS), each processing the
 same photo over and over until the time is up, and prints one JSON line with the
 throughput, per-image latencies and this process's peak RSS. Usage:
 ``python -m bench.pipeline_loop PHOTO SECONDS THREADS``.

@@ -231,7 +231,12 @@ def _main_scenarios(
         inputs["upload_paths"],
     )
     cores = os.cpu_count() or 1
-    measured(lambda: scenarios.upload(ctx, job, concurrency=cores, seconds=plan.upload_seconds))
+    slots = Settings().render_slots  # the app's default, as servers.magicshelf starts it
+    measured(
+        lambda: scenarios.upload(
+            ctx, job, in_flight=cores, slots=slots, seconds=plan.upload_seconds
+        )
+    )
     log("(f) reader page")
     measured(lambda: scenarios.reader(ctx, inputs["reader"]))
     log("(g) PDF with six drawings")

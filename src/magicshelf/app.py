@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -24,6 +22,7 @@ from magicshelf.illustrations.recent import RecentBlobs
 from magicshelf.illustrations.storage import BlobStorage, storage_from_url
 from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
+from magicshelf.renderer import Renderer
 from magicshelf.settings import Settings
 from magicshelf.web import install as install_web
 from magicshelf.web.security import HTMLSecurityHeaders
@@ -56,7 +55,11 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with backends(settings) as (app.state.database, app.state.storage):
-            yield
+            app.state.renderer = Renderer(settings.render_slots)
+            try:
+                yield
+            finally:
+                app.state.renderer.close()
 
     app = FastAPI(
         title="MagicShelf",
@@ -72,8 +75,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.misses = InMemoryMissLimiter(
         limit=settings.miss_limit, window_seconds=settings.miss_window_seconds
     )
-    # One image decode per core at a time: bounds CPU time slices and peak memory alike.
-    app.state.render_slots = asyncio.Semaphore(os.cpu_count() or 1)
     app.state.metrics = Metrics()
     app.state.recent_media = RecentBlobs(max_bytes=settings.media_cache_bytes)
     install_problem_handlers(app)

@@ -32,14 +32,12 @@ _M_ARENA_MAX = -8
 def _share_malloc_arenas() -> None:
     """Let the worker's threads share two malloc arenas instead of one each (glibc only).
 
-    A decoded 12-megapixel photo is ~36 MB of Pillow blocks, freed once the pipeline is
-    done, but glibc keeps freed memory in the arena of the thread that used it, and
-    asyncio's thread pool runs the pipeline on up to min(32, cores + 4) threads: a worker
-    kept one decode's worth per thread (581 MB peak RSS while uploading 12 MP photos two
-    at a time, against 268 MB for the bare pipeline). Two shared arenas cut that to about
-    400 MB at no measurable cost in speed; serving big blocks from mmap instead (a fixed
-    M_MMAP_THRESHOLD) saved more (334 MB) but made every upload ~20% slower in page faults.
-    Nothing to do on other C libraries (musl, macOS).
+    glibc keeps freed memory in the arena of the thread that used it, and asyncio's pool
+    has up to min(32, cores + 4) threads for file and S3 work: each kept its own leftovers.
+    When pictures were still decoded on that pool, a worker taking 12 MP photos two at a
+    time peaked at 581 MB; two shared arenas cut that to ~400 MB at no cost in speed.
+    Pictures now have their own threads (``renderer.py``), and this still bounds what the
+    other threads can hoard. Nothing to do on other C libraries (musl, macOS).
     """
     try:
         libc = ctypes.CDLL("libc.so.6")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -12,6 +12,7 @@ from magicshelf.app import backends
 from magicshelf.books import codes, service
 from magicshelf.books.schemas import BookCreate, PageIn
 from magicshelf.illustrations import service as illustrations
+from magicshelf.renderer import Renderer
 from magicshelf.settings import Settings
 
 STORY = (
@@ -53,8 +54,8 @@ async def create_demo_book(settings: Settings) -> tuple[str, str]:
     )
     async with backends(settings) as (database, storage), database.session() as session:
         book, edit_key = await service.create_book(session=session, data=data)
-        one_at_a_time = asyncio.Semaphore(1)  # a command, not a server
-        with tempfile.TemporaryDirectory() as folder:
+        # One picture at a time: a command, not a server.
+        with closing(Renderer(slots=1)) as renderer, tempfile.TemporaryDirectory() as folder:
             for number in range(1, len(STORY) + 1):
                 path = Path(folder) / f"{number}.png"
                 _scene(number, path)
@@ -65,6 +66,6 @@ async def create_demo_book(settings: Settings) -> tuple[str, str]:
                     number=number,
                     path=path,
                     max_pixels=settings.max_image_pixels,
-                    slots=one_at_a_time,
+                    renderer=renderer,
                 )
     return codes.display(book.magic_code), edit_key

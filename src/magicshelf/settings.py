@@ -35,7 +35,9 @@ class Settings(BaseSettings):
 
     gc_grace_seconds: Annotated[int, Field(ge=0)] = 3600
     db_pool_size: Positive = 20
-    media_cache_bytes: Annotated[int, Field(ge=0)] = 16_000_000
+    media_cache_bytes: Annotated[int, Field(ge=0)] = 8_000_000
+    # Pictures one worker decodes at once (uploads and PDFs); a 12 MP photo needs ~80 MB.
+    render_slots: Positive = 1
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Self:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any, cast
 
@@ -16,6 +15,7 @@ from magicshelf.deps import SessionDep, SettingsDep, StorageDep
 from magicshelf.http import JSON
 from magicshelf.illustrations import service
 from magicshelf.illustrations.upload import receive_upload
+from magicshelf.renderer import Renderer
 
 router = APIRouter(prefix="/api/books", tags=["illustrations"])
 
@@ -71,7 +71,7 @@ async def put_illustration(
             number=number,
             path=path,
             max_pixels=settings.max_image_pixels,
-            slots=cast(asyncio.Semaphore, request.app.state.render_slots),
+            renderer=cast(Renderer, request.app.state.renderer),
         )
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -21,12 +21,7 @@ from magicshelf.books.models import ILLUSTRATION_COLUMNS, Book, Page
 from magicshelf.books.service import touch
 from magicshelf.illustrations.pipeline import Renditions, process_image
 from magicshelf.illustrations.storage import BlobStorage, key_for
-
-
-async def render(path: Path, *, max_pixels: int, slots: asyncio.Semaphore) -> Renditions:
-    """Run the pipeline in a thread; ``slots`` bounds how many run at once (CPU and RAM)."""
-    async with slots:
-        return await asyncio.to_thread(process_image, path, max_pixels=max_pixels)
+from magicshelf.renderer import Renderer
 
 
 async def store_renditions(storage: BlobStorage, renditions: Renditions) -> dict[str, str]:
@@ -54,10 +49,10 @@ async def add_drawing(
     number: int,
     path: Path,
     max_pixels: int,
-    slots: asyncio.Semaphore,
+    renderer: Renderer,
 ) -> Page:
     """Render the drawing at ``path``, store its renditions, then point the page at them."""
-    renditions = await render(path, max_pixels=max_pixels, slots=slots)
+    renditions = await renderer.run(process_image, path, max_pixels=max_pixels)
     keys = await store_renditions(storage, renditions)
     return await attach(session=session, book=book, number=number, keys=keys, renditions=renditions)
 

@@ -17,6 +17,7 @@ from magicshelf.books.present import BookLike, etag, etag_matches
 from magicshelf.deps import StorageDep
 from magicshelf.illustrations.storage import BlobStorage
 from magicshelf.printing.pdf import PrintBook, PrintPage, render_pdf
+from magicshelf.renderer import Renderer
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/books", tags=["books"])
@@ -68,10 +69,8 @@ async def book_pdf(
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    slots = cast(asyncio.Semaphore, request.app.state.render_slots)
     document = await printable(book, storage)
-    async with slots:
-        pdf = await asyncio.to_thread(render_pdf, document)
+    pdf = await cast(Renderer, request.app.state.renderer).run(render_pdf, document)
     name = _filename(book.title)
     headers["Content-Disposition"] = (
         f"attachment; filename=\"{name}.pdf\"; filename*=UTF-8''{quote(name)}.pdf"
