@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from magicshelf.readpool import ReadPool
 from magicshelf.settings import Settings
 
 # Stable constraint names, so Alembic migrations can refer to them on every backend.
@@ -57,6 +58,15 @@ def _make_sqlite_safe(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def read_pool_size(settings: Settings) -> int:
+    """Book reads get half of db_pool_size: each holds its connection for one round trip."""
+    return max(1, settings.db_pool_size // 2)
+
+
+def orm_pool_size(settings: Settings) -> int:
+    return max(1, settings.db_pool_size - read_pool_size(settings))
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         path = settings.database_url.split(":///", 1)[1]
@@ -67,13 +77,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(settings.database_url, pool_size=1, max_overflow=0)
         _make_sqlite_safe(engine)
         return engine
-    # Up to db_pool_size connections, none of them "overflow": SQLAlchemy closes an
+    # Up to orm_pool_size connections, none of them "overflow": SQLAlchemy closes an
     # overflow connection as soon as it is returned while the pool is full, so under steady
     # load a worker kept opening and closing connections (a backend start and re-prepared
     # statements each). Connections are still opened only when needed.
     return create_async_engine(
         settings.database_url,
-        pool_size=settings.db_pool_size,
+        pool_size=orm_pool_size(settings),
         max_overflow=0,
         pool_pre_ping=False,
         pool_recycle=1800,
@@ -86,8 +96,11 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._is_sqlite = settings.is_sqlite
         self._compiled: dict[AnySelect, tuple[str, tuple[str, ...]]] = {}
+        self._reads: ReadPool | None = None
+        if not settings.is_sqlite:
+            _, connect_args = self.engine.dialect.create_connect_args(self.engine.url)
+            self._reads = ReadPool(connect_args, read_pool_size(settings))
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -97,30 +110,18 @@ class Database:
     async def read_rows(self, query: AnySelect, params: Mapping[str, Any]) -> Sequence[Any]:
         """The rows of one read-only SELECT, indexable by column position.
 
-        The hot read path. On PostgreSQL it takes a pooled connection and hands the SQL,
-        compiled once, straight to asyncpg: one round trip, no transaction around it
-        (a lone SELECT needs none), and none of the per-statement work of SQLAlchemy's
-        execution layer, which costs several times the query here. Values are asyncpg's:
-        timestamptz arrives aware in UTC, as UTCDateTime guarantees elsewhere. SQLite
-        takes the ordinary path, with its BEGIN IMMEDIATE discipline.
+        The hot read path. On PostgreSQL the SQL, compiled once, goes straight to asyncpg
+        on a connection of the read pool (``readpool.py``): one round trip, no transaction
+        around it (a lone SELECT needs none), and none of the per-statement work of
+        SQLAlchemy's execution layer, which costs several times the query here. Values are
+        asyncpg's: timestamptz arrives aware in UTC, as UTCDateTime guarantees elsewhere.
+        SQLite takes the ordinary path, with its BEGIN IMMEDIATE discipline.
         """
-        if self._is_sqlite:
+        if self._reads is None:
             async with self.engine.connect() as connection:
                 return list((await connection.execute(query, params)).all())
         sql, names = self._compile(query)
-        raw = await self.engine.raw_connection()
-        try:
-            driver = raw.driver_connection
-            assert driver is not None  # a checked-out connection is never detached
-            rows: Sequence[Any] = await driver.fetch(sql, *(params[name] for name in names))
-        except BaseException:
-            # Lost, or cancelled mid-query (the client went away): the pool must not hand
-            # this connection out again, as SQLAlchemy's own execution would ensure.
-            raw.invalidate()
-            raise
-        # Back to the pool; with no transaction open, its reset sends nothing.
-        raw.close()
-        return rows
+        return await self._reads.fetch(sql, *(params[name] for name in names))
 
     def _compile(self, query: AnySelect) -> tuple[str, tuple[str, ...]]:
         found = self._compiled.get(query)
@@ -135,4 +136,6 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     async def close(self) -> None:
+        if self._reads is not None:
+            await self._reads.close()
         await self.engine.dispose()
