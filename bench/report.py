@@ -41,7 +41,11 @@ def _ratio(outcome: Json) -> str:
     if not a or not b:
         return "–"
     if outcome["key"] == "e":
-        return f"mean time ×{a['mean_ms'] / b['mean_ms']:.2f}"
+        # Runs before render slots had as many uploads in flight as pipeline threads, so
+        # their mean latencies compared directly.
+        app = outcome["extra"].get("ms_per_image", a["mean_ms"])
+        bare = outcome["extra"].get("bare_ms_per_image", b["mean_ms"])
+        return f"time per image ×{app / bare:.2f}"
     return f"{a['rps'] / b['rps']:.2f}× req/s; p99 {a['p99_ms'] / b['p99_ms']:.2f}×"
 
 
@@ -243,7 +247,9 @@ def _settings(results: Json) -> list[str]:
     return [
         "- MagicShelf: `magicshelf serve` (started as `python -m bench.appserver`, which calls "
         "the same function), `MAGICSHELF_WORKERS=1`, other settings default "
-        "(`MAGICSHELF_DB_POOL_SIZE=20`), PostgreSQL via asyncpg, media on the local disk.",
+        "(`MAGICSHELF_DB_POOL_SIZE=20`, `MAGICSHELF_RENDER_SLOTS=1`, "
+        "`MAGICSHELF_MEDIA_CACHE_BYTES=8000000`), PostgreSQL via asyncpg, media on the local "
+        "disk.",
         "- ASGI baseline: `python -m bench.baseline_app PORT` (uvicorn.run, one worker, no "
         "access log, uvloop and httptools picked by uvicorn as for MagicShelf), "
         "asyncpg pool of 10-20 connections without asyncpg's reset query on release, so "
@@ -267,6 +273,7 @@ REPRODUCE = [
     "BENCH_SCALE=200000 make bench",
     "make bench-smoke            # ~40 s; checks the harness, writes bench/results/smoke/",
     "python -m bench.stack_cost  # CPU per request through the ASGI stack (NOTES.md)",
+    "python -m bench.report      # REPORT.md again from bench/results/full/ (after NOTES.md edits)",
     "```",
     "",
     "`make bench` installs wrk, nginx and PostgreSQL when missing (scripts/bench-deps) and "
@@ -274,3 +281,14 @@ REPRODUCE = [
     "`python -m bench.run`. The exact wrk command of every scenario is under *Every round*; "
     "data files (`book-paths.tsv` etc.) are written by the run into its temporary folder.",
 ]
+
+
+def main() -> None:
+    """Write bench/REPORT.md again from the last full run, e.g. after editing NOTES.md."""
+    bench = Path(__file__).resolve().parent
+    results = json.loads((bench / "results" / "full" / "results.json").read_text())
+    (bench / "REPORT.md").write_text(render(results, before=load_before(bench)))
+
+
+if __name__ == "__main__":
+    main()
