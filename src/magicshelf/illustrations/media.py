@@ -36,7 +36,6 @@ async def media(
     request: Request, key: str, if_none_match: Annotated[str | None, Header()] = None
 ) -> Response:
     """An illustration rendition. The key is the SHA-256 of the bytes, so it never changes."""
-    storage = await get_storage(request)  # called directly: magicshelf.hot serves this route
     if not is_valid_key(key):
         raise MediaNotFound("There is no image with this name.")
     tag = f'"{key.split(".")[0]}"'
@@ -50,6 +49,8 @@ async def media(
     recent = cast(RecentBlobs, request.app.state.recent_media)
     found: bytes | Blob | None = recent.get(key)
     if found is None:
+        # Called directly (magicshelf.hot serves this route), so no dependencies here.
+        storage = await get_storage(request)
         found = await storage.read_small(key, WHOLE_BLOB_BYTES)
         if isinstance(found, bytes):
             recent.put(key, found)

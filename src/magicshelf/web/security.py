@@ -6,6 +6,8 @@ response that brings its own policy (the API docs) keeps it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,12 +37,18 @@ class HTMLSecurityHeaders:
             return
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and _is_html(message["headers"]):
                 headers = MutableHeaders(scope=message)
-                if headers.get("content-type", "").startswith("text/html"):
-                    for name, value in HEADERS.items():
-                        headers.setdefault(name, value)
-                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _is_html(raw_headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    # Raw bytes, no Headers object: this runs for every answer, pictures and JSON included.
+    return any(
+        name == b"content-type" and value.startswith(b"text/html") for name, value in raw_headers
+    )
