@@ -199,6 +199,12 @@ def render(results: Json, *, before: Json | None, notes: Path | None = None) -> 
         "```",
         "",
     ]
+    for key, what in (
+        ("sql_revalidate", "the same request with the current ETag in `If-None-Match` (304)"),
+        ("sql_stale", "with an ETag of an older revision (200, the whole book)"),
+    ):
+        if key in results:
+            lines += [f"And {what}:", "", "```sql", *results[key], "```", ""]
     lines += _database(results)
     lines += ["## Profile", "", *_profile(results)]
     lines += ["## Every round", ""]

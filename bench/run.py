@@ -164,7 +164,10 @@ def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
             outcomes += _main_scenarios(
                 cluster, ctx, plan, inputs, drawings, seeded.codes, results, out
             )
-            results["sql_read"] = _capture_read_sql(cluster, ctx.app, seeded.codes[10])
+            sql = _capture_read_sql(cluster, ctx.app, seeded.codes[10])
+            results["sql_read"] = sql["read"]
+            results["sql_revalidate"] = sql["revalidate"]
+            results["sql_stale"] = sql["stale"]
             results["rss_after_mb"] = servers.current_rss_kib(ctx.app.pid) / 1024
         if plan.scale:
             outcomes.append(_scale(cluster, plan, drawings, data_dir, out, results, outcomes[0]))
@@ -292,14 +295,24 @@ def _profile(ctx: Context, plan: Plan, paths: Path, out: Path) -> dict[str, obje
     }
 
 
-def _capture_read_sql(cluster: pg.Cluster, app: servers.Server, code: str) -> list[str]:
-    log("SQL of one book read (log_statement=all)")
+def _capture_read_sql(cluster: pg.Cluster, app: servers.Server, code: str) -> dict[str, list[str]]:
+    """The SQL of a read, a revalidation that matches (304) and one that does not."""
+    log("SQL of one book read and of revalidations (log_statement=all)")
+    url = f"{app.base_url}/api/books/{codes.display(code)}"
+    current = fetch(url).headers["etag"]
+    captured = {}
+    for name, headers, status in (
+        ("read", {}, 200),
+        ("revalidate", {"If-None-Match": current}, 304),
+        ("stale", {"If-None-Match": f'"{code}.0"'}, 200),
+    ):
 
-    def read() -> None:
-        answer = fetch(f"{app.base_url}/api/books/{codes.display(code)}")
-        expect(answer.status == 200, f"read for SQL capture: {answer.status}")
+        def request(headers: dict[str, str] = headers, status: int = status) -> None:
+            answer = fetch(url, headers=headers)
+            expect(answer.status == status, f"SQL capture: {answer.status}, not {status}")
 
-    return asyncio.run(sqllog.capture(cluster, read))
+        captured[name] = asyncio.run(sqllog.capture(cluster, request))
+    return captured
 
 
 def _scale(
