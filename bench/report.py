@@ -242,6 +242,23 @@ def _database(results: Json) -> list[str]:
         "so no checkpoint writes the seed back during the reads.",
         "",
     ]
+    costs = [(name, results.get(f"read_cost_{name}")) for name in ("main", "scale")]
+    if all(cost for _, cost in costs):
+        lines += [
+            "PostgreSQL's own time per book read: `EXPLAIN (ANALYZE, BUFFERS)` of the read "
+            "query for 1,000 random codes, after 2,000 plain reads (bench/explain.py). "
+            "Buffers *read* were not in `shared_buffers` and came from the OS page cache.",
+            "",
+            "| | execution p50 | execution p99 | buffers hit | buffers read |",
+            "|---|---|---|---|---|",
+            *(
+                f"| {name} | {cost['p50_us']:.0f} µs | {cost['p99_us']:.0f} µs | "
+                f"{cost['hit']:.1f} | {cost['read']:.1f} |"
+                for name, cost in costs
+                if cost
+            ),
+            "",
+        ]
     return lines
 
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import machine, pg, profile, report, scenarios, seed, servers, sqllog
+from bench import explain, machine, pg, profile, report, scenarios, seed, servers, sqllog
 from bench.net import fetch
 from bench.scenarios import Context, HarnessError, Outcome, Upload, expect
 from bench.wrk import Load
@@ -158,6 +158,7 @@ def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
         results["seed_main"] = {"books": plan.books, "seconds": seeded.seconds}
         size, count = asyncio.run(seed.database_bytes_per_book(main_url))
         results["bytes_main"] = {"bytes": size, "books": count, "per_book": size / count}
+        results["read_cost_main"] = asyncio.run(explain.read_cost(main_url, seeded.codes))
         inputs = write_inputs(work / "files", plan, seeded.codes)
         (out / "logs").mkdir(exist_ok=True)
         with _servers(main_url, data_dir, media_root, work / "files", plan, out) as ctx:
@@ -333,6 +334,7 @@ def _scale(
     results["seed_scale"] = {"books": plan.scale, "seconds": seeded.seconds}
     size, count = asyncio.run(seed.database_bytes_per_book(url))
     results["bytes_scale"] = {"bytes": size, "books": count, "per_book": size / count}
+    results["read_cost_scale"] = asyncio.run(explain.read_cost(url, seeded.codes))
     paths = data_dir.parent / "files" / "scale-paths.tsv"
     seed.write_paths(paths, seeded.codes, "/api/books/{code}")
     with _servers(url, data_dir, data_dir / "media", paths.parent, plan, out, "-scale") as ctx:

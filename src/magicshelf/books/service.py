@@ -109,7 +109,7 @@ def _field_names(record: type[Any]) -> list[str]:
 
 # The records' fields name the columns, in order: one list to keep in step, not two.
 _BOOK_FIELDS = _field_names(BookRecord)
-_READ_BOOK = (
+READ_BOOK = (
     select(
         *(getattr(Book, name) for name in _BOOK_FIELDS),
         *(getattr(Page, name) for name in _field_names(PageRecord)),
@@ -127,7 +127,7 @@ async def read_book(*, database: Database, code: str) -> BookRecord:
     Reading is the hot path (families far outnumber teachers), so it skips the ORM and
     its session: one query (books LEFT JOIN pages) builds plain records.
     """
-    rows = await database.read_rows(_READ_BOOK, {"code": code})
+    rows = await database.read_rows(READ_BOOK, {"code": code})
     if not rows:
         raise BookNotFound()
     return BookRecord(
