@@ -56,19 +56,14 @@ async def _find_counting_misses(
         raise
 
 
-async def _look_up(request: Request, code: str, read: Callable[..., Awaitable[_Found]]) -> _Found:
-    """``read(database=, code=)`` without an ORM session, misses counted."""
+async def read_book_record(request: Request, code: str) -> service.BookRecord:
+    """The book for reading (API, reader page, PDF): one SELECT, no ORM session, misses counted."""
     database = cast(Database, request.app.state.database)
 
-    async def find(compact: str) -> _Found:
-        return await read(database=database, code=compact)
+    async def find(compact: str) -> service.BookRecord:
+        return await service.read_book(database=database, code=compact)
 
     return await _find_counting_misses(request, code, await client_address(request), find)
-
-
-async def read_book_record(request: Request, code: str) -> service.BookRecord:
-    """The book for reading (API, reader page, PDF): one SELECT, misses counted."""
-    return await _look_up(request, code, service.read_book)
 
 
 async def load_editable_book(
@@ -133,13 +128,19 @@ async def read_book(
 ) -> Response:
     """The book with its six pages. Send `If-None-Match` to get 304 when nothing changed."""
     # Served by magicshelf.hot, which calls it directly: no dependencies allowed here.
-    if if_none_match:
-        # A revalidation asks for the revision alone; only a changed book costs a second
-        # query, for the whole book.
-        tag = etag(await _look_up(request, code, service.read_revision))
-        if etag_matches(if_none_match, tag):
-            return Response(status_code=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
-    return _book_response(await read_book_record(request, code))
+    database = cast(Database, request.app.state.database)
+
+    async def find(compact: str) -> Response:
+        if if_none_match:
+            # A revalidation asks for the revision alone; only a changed book costs a
+            # second query, for the whole book.
+            tag = etag(await service.read_revision(database=database, code=compact))
+            if etag_matches(if_none_match, tag):
+                headers = {"ETag": tag, "Cache-Control": "no-cache"}
+                return Response(status_code=304, headers=headers)
+        return _book_response(await service.read_book(database=database, code=compact))
+
+    return await _find_counting_misses(request, code, await client_address(request), find)
 
 
 @router.patch("/{code}", response_model=BookOut, responses=edit_problems)
