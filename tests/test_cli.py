@@ -115,18 +115,7 @@ def test_serve_migrates_a_fresh_data_dir_then_answers(tmp_path: Path) -> None:
 
 
 def test_serve_stops_when_migrations_cannot_run(tmp_path: Path) -> None:
-    env = {
-        "MAGICSHELF_DATA_DIR": str(tmp_path),
-        "MAGICSHELF_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "magicshelf.cli", "serve", "--port", str(_free_port())],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    unreachable = "postgresql://nobody@127.0.0.1:1/x"
+    result = magicshelf(tmp_path, unreachable, "serve", "--port", str(_free_port()))
     assert result.returncode == 2
     assert "cannot reach the database" in result.stderr
