@@ -3,38 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI, Request, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi import APIRouter, Depends, FastAPI, Path, Request, Response
 
+from magicshelf.app import create_app
 from magicshelf.books import codes, service
-from magicshelf.hot import HotRoutes, hot_routes
+from magicshelf.errors import BookNotFound
+from magicshelf.hot import HotRoute, hot_routes
+from magicshelf.settings import Settings
 from tests.books.test_api import NEW_BOOK, assert_problem
 from tests.illustrations.test_api import put_drawing
 from tests.images import drawing, encode
 
 
-def _routed(app: FastAPI) -> ASGIApp:
-    """The app's stack below the hot lane: FastAPI's exception handling and routing."""
-    layer: ASGIApp = app.middleware_stack or app.build_middleware_stack()
-    while not isinstance(layer, HotRoutes):
-        layer = layer.app  # type: ignore[attr-defined]
-    below = layer.app
-
-    async def routed(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["app"] = app  # as FastAPI.__call__ sets it
-        await below(scope, receive, send)
-
-    return routed
-
-
 @pytest.fixture
-async def routed(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=_routed(app))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        yield http
+async def routed(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The same app on the same database, without its hot routes: FastAPI's routes answer."""
+    plain = create_app(settings)
+    plain.router.routes = [r for r in plain.router.routes if not isinstance(r, HotRoute)]
+    async with plain.router.lifespan_context(plain):
+        transport = httpx.ASGITransport(app=plain)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http
 
 
 async def test_hot_and_routed_answers_are_byte_identical(
@@ -93,7 +86,29 @@ async def test_a_crash_in_a_hot_route_is_a_500_problem(
     assert problem["type"] == "/problems/internal-error"
 
 
-def test_only_endpoints_taking_request_segment_and_if_none_match_can_be_hot() -> None:
+async def test_the_apps_exception_handlers_and_root_path_apply_to_hot_routes(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    async def kinder(_: Request, exc: Exception) -> Response:
+        return Response("no such book, sorry", status_code=404)
+
+    app.add_exception_handler(BookNotFound, kinder)
+    unknown = codes.display(codes.new_code())
+    assert (await client.get(f"/api/books/{unknown}")).text == "no such book, sorry"
+    assert (await client.get(f"/api/books/{unknown}/pdf")).text == "no such book, sorry"
+
+    code = (await client.post("/api/books", json=NEW_BOOK)).json()["magic_code"]
+    transport = httpx.ASGITransport(app=app, root_path="/shelf")
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as mounted:
+        read = await mounted.get(f"/shelf/api/books/{code}")
+        assert (read.status_code, read.json()["magic_code"]) == (200, code)
+
+
+async def _dependency() -> str:
+    return "x"
+
+
+def test_only_plain_endpoints_taking_request_segment_and_if_none_match_can_be_hot() -> None:
     router = APIRouter()
 
     @router.get("/things/{name}")
@@ -108,9 +123,19 @@ def test_only_endpoints_taking_request_segment_and_if_none_match_can_be_hot() ->
     async def deep(request: Request, name: str, if_none_match: str | None = None) -> Response:
         return Response()
 
+    @router.get("/checked/{name}")
+    async def checked(
+        request: Request, name: Annotated[str, Path(max_length=9)], if_none_match: str | None
+    ) -> Response:
+        return Response()
+
+    @router.get("/depending/{name}", dependencies=[Depends(_dependency)])
+    async def depending(request: Request, name: str, if_none_match: str | None) -> Response:
+        return Response()
+
     assert [route.path for route in hot_routes([router], endpoints=[thing])] == ["/things/{name}"]
-    for refused in (other, deep):
+    for refused in (other, deep, checked, depending):
         with pytest.raises(TypeError, match="cannot be served hot"):
-            HotRoutes(thing, routes=hot_routes([router], endpoints=[refused]))
+            hot_routes([router], endpoints=[refused])
     with pytest.raises(LookupError):
         hot_routes([router], endpoints=[thing, print])

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from magicshelf.app import backends
 from magicshelf.books import codes, service
 from magicshelf.books.schemas import BookCreate, PageIn
 from magicshelf.illustrations import service as illustrations
 from magicshelf.renderer import Renderer
+from magicshelf.resources import backends
 from magicshelf.settings import Settings
 
 STORY = (

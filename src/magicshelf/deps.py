@@ -7,28 +7,24 @@ thread pool, a hop that costs more than the lookup itself.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from magicshelf.db import Database
-from magicshelf.illustrations.storage import BlobStorage
-from magicshelf.settings import Settings
+from magicshelf.resources import Resources, resources
 
 
-async def get_settings(request: Request) -> Settings:
-    return cast(Settings, request.app.state.settings)
+async def get_resources(request: Request) -> Resources:
+    return resources(request)
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    database = cast(Database, request.app.state.database)
-    async with database.session() as session:
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+
+
+async def get_session(found: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    async with found.database.session() as session:
         yield session
-
-
-async def get_storage(request: Request) -> BlobStorage:
-    return cast(BlobStorage, request.app.state.storage)
 
 
 async def client_address(request: Request) -> str:
@@ -36,7 +32,5 @@ async def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 ClientDep = Annotated[str, Depends(client_address)]
-StorageDep = Annotated[BlobStorage, Depends(get_storage)]

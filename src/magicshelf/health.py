@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import cast
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from magicshelf.db import Database
+from magicshelf.deps import ResourcesDep
 from magicshelf.http import JSON
-from magicshelf.illustrations.storage import BlobStorage
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
@@ -33,13 +31,11 @@ async def _check(name: str, probe: Awaitable[None]) -> str:
 
 
 @router.get("/readyz", responses={503: {"description": "A dependency is not ready"}})
-async def readyz(request: Request) -> Response:
+async def readyz(found: ResourcesDep) -> Response:
     """Ready for traffic: the database answers and the blob storage is reachable."""
-    database = cast(Database, request.app.state.database)
-    storage = cast(BlobStorage, request.app.state.storage)
     checks = {
-        "database": await _check("database", database.ping()),
-        "storage": await _check("storage", storage.check()),
+        "database": await _check("database", found.database.ping()),
+        "storage": await _check("storage", found.storage.check()),
     }
     ready = all(state == "ok" for state in checks.values())
     return JSON(

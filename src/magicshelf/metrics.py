@@ -14,6 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.exposition import generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from magicshelf.resources import resources
+
 router = APIRouter(tags=["operations"])
 
 
@@ -81,5 +83,5 @@ class MetricsMiddleware:
 @router.get("/metrics", response_class=Response)
 async def metrics(request: Request) -> Response:
     """Prometheus text format: request counts and latency histograms per route."""
-    registry = request.app.state.metrics.registry
+    registry = resources(request).metrics.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -48,7 +48,7 @@ def assert_problem(response: httpx.Response, status: int, *, mentions: str = "")
 
 
 async def count_rows(app: FastAPI, model: type[Book] | type[Page]) -> int:
-    database: Database = app.state.database
+    database: Database = app.state.resources.database
     async with database.session() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -75,7 +75,7 @@ async def test_create_returns_code_key_and_the_whole_book(client: httpx.AsyncCli
 
 async def test_edit_key_is_stored_only_as_a_hash(client: httpx.AsyncClient, app: FastAPI) -> None:
     created = await create(client)
-    database: Database = app.state.database
+    database: Database = app.state.resources.database
     async with database.session() as session:
         stored = await session.scalar(select(Book.edit_key_hash))
     assert stored

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from magicshelf.books import codes, service
-from magicshelf.books.misses import MissLimiter
 from magicshelf.books.models import PAGE_COUNT, Book
 from magicshelf.books.present import BookLike, book_json, etag, etag_matches, page_json
 from magicshelf.books.schemas import (
@@ -20,10 +19,10 @@ from magicshelf.books.schemas import (
     PageOut,
     PageUpdate,
 )
-from magicshelf.db import Database
 from magicshelf.deps import ClientDep, SessionDep, client_address
 from magicshelf.errors import BookNotFound, MissingEditKey, PageNotFound, TooManyMisses
 from magicshelf.http import JSON
+from magicshelf.resources import resources
 
 router = APIRouter(prefix="/api/books", tags=["books"])
 
@@ -45,7 +44,7 @@ async def _find_counting_misses(
 ) -> _Found:
     """Parse the code, then look it up, counting misses per client (400 → 429 → 404)."""
     compact = codes.parse(code)
-    misses = cast(MissLimiter, request.app.state.misses)
+    misses = resources(request).misses
     wait = await misses.retry_after(client)
     if wait is not None:
         raise TooManyMisses(wait)
@@ -58,7 +57,7 @@ async def _find_counting_misses(
 
 async def read_book_record(request: Request, code: str) -> service.BookRecord:
     """The book for reading (API, reader page, PDF): one SELECT, no ORM session, misses counted."""
-    database = cast(Database, request.app.state.database)
+    database = resources(request).database
 
     async def find(compact: str) -> service.BookRecord:
         return await service.read_book(database=database, code=compact)
@@ -128,7 +127,7 @@ async def read_book(
 ) -> Response:
     """The book with its six pages. Send `If-None-Match` to get 304 when nothing changed."""
     # Served by magicshelf.hot, which calls it directly: no dependencies allowed here.
-    database = cast(Database, request.app.state.database)
+    database = resources(request).database
 
     async def find(compact: str) -> Response:
         if if_none_match:

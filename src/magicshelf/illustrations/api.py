@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
@@ -11,11 +11,10 @@ from magicshelf.books.api import EditableBookDep, PageNumberDep, edit_problems, 
 from magicshelf.books.present import illustration_json
 from magicshelf.books.schemas import IllustrationOut
 from magicshelf.books.service import end_read
-from magicshelf.deps import SessionDep, SettingsDep, StorageDep
+from magicshelf.deps import ResourcesDep, SessionDep
 from magicshelf.http import JSON
 from magicshelf.illustrations import service
 from magicshelf.illustrations.upload import receive_upload
-from magicshelf.renderer import Renderer
 
 router = APIRouter(prefix="/api/books", tags=["illustrations"])
 
@@ -53,8 +52,7 @@ async def put_illustration(
     number: PageNumberDep,
     book: EditableBookDep,
     session: SessionDep,
-    settings: SettingsDep,
-    storage: StorageDep,
+    found: ResourcesDep,
 ) -> Response:
     """Upload the page's drawing (PNG, JPEG or WebP, multipart field `file`), replacing any.
 
@@ -62,16 +60,17 @@ async def put_illustration(
     included), converted to sRGB and stored as print master, web and thumbnail renditions.
     """
     await end_read(session)  # hold no connection while the upload arrives
+    settings = found.settings
     path = await receive_upload(request, field=UPLOAD_FIELD, max_bytes=settings.max_upload_bytes)
     try:
         page = await service.add_drawing(
             session=session,
-            storage=storage,
+            storage=found.storage,
             book=book,
             number=number,
             path=path,
             max_pixels=settings.max_image_pixels,
-            renderer=cast(Renderer, request.app.state.renderer),
+            renderer=found.renderer,
         )
     finally:
         with contextlib.suppress(FileNotFoundError):

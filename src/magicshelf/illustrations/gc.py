@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from magicshelf.app import backends
 from magicshelf.illustrations.service import Collected, collect_garbage
+from magicshelf.resources import backends
 from magicshelf.settings import Settings
 
 

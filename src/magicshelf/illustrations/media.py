@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from magicshelf.books.present import etag_matches
-from magicshelf.deps import get_storage
 from magicshelf.errors import MediaNotFound
-from magicshelf.illustrations.recent import RecentBlobs
 from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
     Blob,
     content_type_for,
     is_valid_key,
 )
+from magicshelf.resources import resources
 
 router = APIRouter(tags=["illustrations"])
 
@@ -46,12 +45,12 @@ async def media(
     }
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    recent = cast(RecentBlobs, request.app.state.recent_media)
+    # Served by magicshelf.hot, which calls it directly: no dependencies allowed here.
+    held = resources(request)
+    recent = held.recent_media
     found: bytes | Blob | None = recent.get(key)
     if found is None:
-        # Called directly (magicshelf.hot serves this route), so no dependencies here.
-        storage = await get_storage(request)
-        found = await storage.read_small(key, WHOLE_BLOB_BYTES)
+        found = await held.storage.read_small(key, WHOLE_BLOB_BYTES)
         if isinstance(found, bytes):
             recent.put(key, found)
     if found is None:

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import re
 import unicodedata
-from typing import cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Request, Response
@@ -14,10 +13,9 @@ from fastapi import APIRouter, Header, Request, Response
 from magicshelf.books import codes
 from magicshelf.books.api import BookRecordDep, problems
 from magicshelf.books.present import BookLike, etag, etag_matches
-from magicshelf.deps import StorageDep
+from magicshelf.deps import ResourcesDep
 from magicshelf.illustrations.storage import BlobStorage
 from magicshelf.printing.pdf import PrintBook, PrintPage, render_pdf
-from magicshelf.renderer import Renderer
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/books", tags=["books"])
@@ -61,7 +59,7 @@ def _filename(title: str) -> str:
 async def book_pdf(
     request: Request,
     book: BookRecordDep,
-    storage: StorageDep,
+    found: ResourcesDep,
     if_none_match: str | None = Header(default=None),
 ) -> Response:
     """The book as a print-ready A5 PDF: cover, then six pages with drawing and text."""
@@ -69,8 +67,8 @@ async def book_pdf(
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if etag_matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    document = await printable(book, storage)
-    pdf = await cast(Renderer, request.app.state.renderer).run(render_pdf, document)
+    document = await printable(book, found.storage)
+    pdf = await found.renderer.run(render_pdf, document)
     name = _filename(book.title)
     headers["Content-Disposition"] = (
         f"attachment; filename=\"{name}.pdf\"; filename*=UTF-8''{quote(name)}.pdf"

@@ -19,7 +19,7 @@ from magicshelf.books.models import PAGE_COUNT
 from magicshelf.books.present import book_json
 from magicshelf.books.schemas import PageUpdate
 from magicshelf.books.service import BookRecord
-from magicshelf.deps import SettingsDep
+from magicshelf.deps import ResourcesDep
 from magicshelf.errors import BookNotFound, InvalidCode, TooManyMisses
 from magicshelf.web.render import NO_STORE, render
 
@@ -116,7 +116,8 @@ async def reader(request: Request, code: str, page: str = "0") -> Response:
 
 
 @router.get("/studio")
-async def studio(request: Request, settings: SettingsDep) -> Response:
+async def studio(request: Request, found: ResourcesDep) -> Response:
+    settings = found.settings
     return render(
         request,
         "studio.html",
