@@ -9,12 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.served import free_port
 
 
 def bin_dir() -> Path:
@@ -31,12 +32,6 @@ def bin_dir() -> Path:
     return Path(found).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def postgres_cluster() -> Iterator[str]:
     """Start a cluster, yield a ``postgresql://`` URL to an empty database, stop it after."""
@@ -49,7 +44,7 @@ def postgres_cluster() -> Iterator[str]:
     if as_root:
         shutil.chown(workdir, "postgres")
         shutil.chown(run, "postgres")
-    port = _free_port()
+    port = free_port()
 
     def pg(*args: str) -> None:
         subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from magicshelf.books import codes
+from tests.served import free_port, served
 
 
 def magicshelf(data_dir: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -78,44 +76,21 @@ def test_nonsense_settings_stop_with_one_clear_line(
     assert says in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_migrates_a_fresh_data_dir_then_answers(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {"MAGICSHELF_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    command = [sys.executable, "-m", "magicshelf.cli", "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("magicshelf serve did not become ready within 60 s")
+    with served({"MAGICSHELF_DATA_DIR": str(tmp_path)}) as server:
         created = httpx.post(
-            f"{base}/api/books", json={"title": "Ô", "author": "Ana", "teacher": "Bia"}
+            f"{server.url}/api/books", json={"title": "Ô", "author": "Ana", "teacher": "Bia"}
         )
         assert created.status_code == 201, created.text
-        read = httpx.get(f"{base}/api/books/{created.json()['magic_code']}")
+        read = httpx.get(f"{server.url}/api/books/{created.json()['magic_code']}")
         assert read.json()["title"] == "Ô"
-    finally:
-        server.send_signal(signal.SIGINT)
-        output = server.communicate(timeout=30)[0].decode()
-    assert server.returncode == 0, output
-    assert "Database is up to date." in output
+    assert server.returncode == 0, server.output
+    assert "Database is up to date." in server.output
     assert (tmp_path / "magicshelf.sqlite3").is_file()
 
 
 def test_serve_stops_when_migrations_cannot_run(tmp_path: Path) -> None:
     unreachable = "postgresql://nobody@127.0.0.1:1/x"
-    result = magicshelf(tmp_path, unreachable, "serve", "--port", str(_free_port()))
+    result = magicshelf(tmp_path, unreachable, "serve", "--port", str(free_port()))
     assert result.returncode == 2
     assert "cannot reach the database" in result.stderr

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
 
+from magicshelf.db import connection_failure
 from magicshelf.illustrations.storage import storage_from_url
 from magicshelf.settings import Settings
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from magicshelf.app import MagicShelfApp
 
 log = logging.getLogger("magicshelf")
 
@@ -46,7 +46,7 @@ def _share_malloc_arenas() -> None:
     libc.mallopt(_M_ARENA_MAX, 2)
 
 
-def create_app_for_serving() -> FastAPI:
+def create_app_for_serving() -> MagicShelfApp:
     """The app as ``serve`` runs it: built from the environment, start-up garbage frozen.
 
     Everything made up to here (modules, routes, schemas, the ORM's mappers) lives as long
@@ -163,13 +163,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Build the storage once up front so a bad URL is one clear line, not a traceback.
         asyncio.run(storage_from_url(settings.storage_url).close())
-        return int(args.handler(settings, args))
     except ValueError as error:
         print(f"magicshelf: bad setting MAGICSHELF_STORAGE_URL: {error}", file=sys.stderr)
-    except (OSError, DBAPIError) as error:
-        reason = getattr(error, "orig", None) or error
-        print(f"magicshelf: cannot reach the database: {reason}", file=sys.stderr)
-    return 2
+        return 2
+    try:
+        return int(args.handler(settings, args))
+    except Exception as error:
+        # Only what can be named in one line; anything else is a bug, shown as itself.
+        failure = connection_failure(error)
+        if failure is None:
+            raise
+        print(f"magicshelf: {failure}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 from sqlalchemy import MetaData, Select, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -56,6 +59,34 @@ def _make_sqlite_safe(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps: SQLAlchemy's ``orig``, the driver's ``__cause__``."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending and len(found) < 8:
+        current = pending.pop()
+        if current is None or current in found:
+            continue
+        found.append(current)
+        pending += [current.__cause__, getattr(current, "orig", None)]
+    return found
+
+
+def connection_failure(error: BaseException) -> str | None:
+    """One line on why the database could not be reached, if that is what went wrong."""
+    for cause in _causes(error):
+        if isinstance(cause, ConnectionError | socket.gaierror | TimeoutError):
+            return f"cannot reach the database: {cause}"
+        if isinstance(
+            cause,
+            asyncpg.InvalidCatalogNameError | asyncpg.InvalidAuthorizationSpecificationError,
+        ):
+            return f"the database refused the connection: {cause}"
+        if isinstance(cause, sqlite3.OperationalError) and "unable to open" in str(cause):
+            return f"cannot open the SQLite database: {cause}"
+    return None
 
 
 def read_pool_size(settings: Settings) -> int:

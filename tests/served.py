@@ -1,0 +1,54 @@
+"""``magicshelf serve`` as a real process on a free port, for tests that need one."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Served:
+    url: str
+    output: str = ""  # everything the server printed, once it has stopped
+    returncode: int | None = None
+
+
+@contextmanager
+def served(env: Mapping[str, str], *, ready_within: float = 60) -> Iterator[Served]:
+    """Run the server until the block ends (SIGINT, as Ctrl-C would); fail if never ready."""
+    port = free_port()
+    command = [sys.executable, "-m", "magicshelf.cli", "serve", "--port", str(port)]
+    environment = {"PATH": "/usr/bin:/bin", **env}
+    server = subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    result = Served(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + ready_within
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if httpx.get(f"{result.url}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError(f"magicshelf serve was not ready within {ready_within} s")
+        yield result
+    finally:
+        server.send_signal(signal.SIGINT)
+        result.output = server.communicate(timeout=30)[0].decode()
+        result.returncode = server.returncode
