@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sqlalchemy import inspect
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from magicshelf import migrations
+from magicshelf.books import models  # noqa: F401 - the tables join Base.metadata
+from magicshelf.db import Base
 from magicshelf.settings import Settings
 
 
@@ -34,3 +38,24 @@ async def test_upgrade_from_empty_and_downgrade_to_empty(
     assert await _tables(settings) == set()
     await asyncio.to_thread(migrations.upgrade, settings)  # and up again, cleanly
     assert {"books", "pages"} <= await _tables(settings)
+
+
+def _differences(sync_connection: Connection) -> list[object]:
+    context = MigrationContext.configure(
+        sync_connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return list(compare_metadata(context, Base.metadata))
+
+
+async def test_migrations_build_exactly_what_the_models_describe(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=empty_database_url)
+    await asyncio.to_thread(migrations.upgrade, settings)
+    engine = create_async_engine(settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(_differences)
+    finally:
+        await engine.dispose()
+    assert differences == []  # a model changed without a migration (or the other way round)
