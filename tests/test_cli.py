@@ -9,7 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from magicshelf import migrations
 from magicshelf.books import codes
+from magicshelf.cli import main
 from tests.served import free_port, served
 
 
@@ -94,3 +96,36 @@ def test_serve_stops_when_migrations_cannot_run(tmp_path: Path) -> None:
     result = magicshelf(tmp_path, unreachable, "serve", "--port", str(free_port()))
     assert result.returncode == 2
     assert "cannot reach the database" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("sqlite:////proc/no-such-dir/x.sqlite3", "cannot open the SQLite database"),
+        ("postgresql://nobody@no-such-host.invalid/x", "cannot reach the database"),
+    ],
+)
+def test_unreachable_databases_are_named(tmp_path: Path, url: str, says: str) -> None:
+    result = magicshelf(tmp_path, url, "migrate")
+    assert (result.returncode, result.stderr.strip().count("\n")) == (2, 0), result.stderr
+    assert says in result.stderr
+
+
+def test_a_missing_postgresql_database_is_named(postgres_server: str, tmp_path: Path) -> None:
+    missing = postgres_server.rsplit("/", 1)[0] + "/no_such_database"
+    result = magicshelf(tmp_path, missing, "migrate")
+    assert result.returncode == 2
+    assert "the database refused the connection" in result.stderr
+    assert "no_such_database" in result.stderr
+
+
+def test_other_failures_are_shown_as_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(settings: object) -> None:
+        raise ValueError("a bug, not a setting")
+
+    monkeypatch.setenv("MAGICSHELF_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(migrations, "upgrade", broken)
+    with pytest.raises(ValueError, match="a bug, not a setting"):
+        main(["migrate"])
