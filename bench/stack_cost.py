@@ -91,7 +91,8 @@ async def _measure(url: str, data: Path, book_codes: list[str], thumbnail: str) 
             cpu, status = await _cpu_per_request(app, paths)
             print(f"{name:28} {cpu:6.0f} µs CPU per request (status {status})")
         real = service.read_book
-        stub = await real(database=app.state.resources.database, code=book_codes[0])
+        assert app.resources is not None  # the lifespan has started
+        stub = await real(database=app.resources.database, code=book_codes[0])
 
         async def canned(*, database: object, code: str) -> service.BookRecord:
             return stub

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from magicshelf import migrations
 from magicshelf.app import create_app
 from magicshelf.settings import Settings
+from tests.contract.wire import Contract
 from tests.postgres import postgres_cluster
 from tests.s3server import S3Server, moto_s3
 
@@ -118,6 +119,15 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app; every answer it gets is checked against /openapi.json."""
+    contract = Contract(app.openapi())
+
+    async def check(response: httpx.Response) -> None:
+        await response.aread()
+        contract.check(response)
+
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", event_hooks={"response": [check]}
+    ) as http:
         yield http

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from magicshelf import health, metrics
 from magicshelf.books import api as books_api
 from magicshelf.docs import install as install_docs
+from magicshelf.docs import operation_id
 from magicshelf.errors import install_problem_handlers
 from magicshelf.hot import hot_routes
 from magicshelf.http import BodyLimit, HeadAsGet
@@ -18,7 +19,7 @@ from magicshelf.illustrations import api as illustrations_api
 from magicshelf.illustrations import media
 from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
-from magicshelf.resources import open_resources
+from magicshelf.resources import Resources, open_resources
 from magicshelf.settings import Settings
 from magicshelf.web import install as install_web
 from magicshelf.web.security import HTMLSecurityHeaders
@@ -35,24 +36,31 @@ def _body_limit(settings: Settings, path: str) -> int | None:
     return None if path.endswith("/illustration") else settings.max_body_bytes
 
 
-def create_app(settings: Settings) -> FastAPI:
+class MagicShelfApp(FastAPI):
+    """The app, holding its resources while its lifespan runs (``resources.resources``)."""
+
+    resources: Resources | None = None
+
+
+def create_app(settings: Settings) -> MagicShelfApp:
     app_metrics = Metrics()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_resources(settings, app_metrics) as app.state.resources:
+    async def lifespan(app: MagicShelfApp) -> AsyncIterator[None]:
+        async with open_resources(settings, app_metrics) as app.resources:
             try:
                 yield
             finally:
-                del app.state.resources
+                app.resources = None
 
-    app = FastAPI(
+    app = MagicShelfApp(
         title="MagicShelf",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
         # /metrics is the monitoring; FastAPI's OpenTelemetry hooks would be checked per request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
@@ -80,6 +88,6 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def create_app_from_env() -> FastAPI:
+def create_app_from_env() -> MagicShelfApp:
     """Factory for uvicorn (``--factory``), also used by worker processes."""
     return create_app(Settings())

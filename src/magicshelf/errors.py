@@ -7,30 +7,38 @@ Hierarchy (status in brackets)::
     │   └── InvalidCode [400]       wrong length, foreign symbol or failing check symbol
     ├── MissingEditKey [401]
     ├── WrongEditKey [403]
-    ├── NotFound [404]
+    ├── NotFound [404]              no such address
     │   ├── BookNotFound
     │   ├── PageNotFound
     │   └── MediaNotFound
+    ├── MethodNotAllowed [405]      the address exists, the method does not (Allow says which)
     ├── PayloadTooLarge [413]       request body or upload over its limit
     ├── UnsupportedImage [415]      not PNG, JPEG or WebP (judged by the bytes)
     ├── InvalidInput [422]          fields that break a rule (carries per-field errors)
     ├── UnprocessableImage [422]    corrupt, truncated or too many pixels
     └── TooManyMisses [429]         too many unknown codes from one client
 
-Routes raise these; ``install_problem_handlers`` is the one place that renders them.
+Each class is the one definition of its problem: status, type and title. Routes raise
+these; Starlette's own HTTP errors (unknown address, wrong method, a body cut off at its
+limit) are turned into them; ``install_problem_handlers`` is the one place that renders.
+Field errors carry a stable ``code`` from ``FIELD_ERROR_CODES`` for programs, and an
+English ``message`` for people.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 
 log = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -76,7 +84,7 @@ class WrongEditKey(MagicShelfError):
 
 
 class NotFound(MagicShelfError):
-    status, slug, title = 404, "not-found", "Not found"
+    status, slug, title = 404, "not-found", "Nothing here"
 
 
 class BookNotFound(NotFound):
@@ -94,27 +102,79 @@ class MediaNotFound(NotFound):
     slug, title = "media-not-found", "No such image"
 
 
+class MethodNotAllowed(MagicShelfError):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+
 class PayloadTooLarge(MagicShelfError):
     status, slug, title = 413, "payload-too-large", "Too large"
+
+    @classmethod
+    def over(cls, limit: int, what: str, advice: str) -> PayloadTooLarge:
+        size = f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
+        return cls(f"{what} is larger than {size}. {advice}".strip())
 
 
 class UnsupportedImage(MagicShelfError):
     status, slug, title = 415, "unsupported-image", "This file is not a PNG, JPEG or WebP image"
 
 
+# What ``errors[].code`` can say; the README lists them with their parameters.
+FIELD_ERROR_CODES = {
+    "required": "the field is missing",
+    "empty": "the text is empty or only spaces",
+    "too_long": "the text has more than `limit` characters (`actual`)",
+    "too_many": "the list has more than `limit` entries (`actual`)",
+    "control_characters": "the text has control characters (page texts may break lines)",
+    "invalid_characters": "the text is not valid Unicode (an unpaired surrogate)",
+    "cannot_remove": "a required field was sent as null",
+    "duplicate": "the same `value` appears twice where each must be unique",
+    "out_of_range": "the number is below `min` or above `max`",
+    "wrong_type": "the value is not of the `expected` JSON type",
+    "unknown_field": "the field is not part of this request",
+    "invalid": "any other broken rule (the message says which)",
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    code: str
+    message: str
+    params: Mapping[str, int | str] = dataclasses.field(default_factory=dict)
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "code": self.code,
+            "message": self.message,
+            "params": dict(self.params),
+        }
+
+
 class InvalidInput(MagicShelfError):
     status, slug, title = 422, "invalid-input", "Some fields need fixing"
 
-    def __init__(self, detail: str, errors: Sequence[Mapping[str, str]]) -> None:
-        super().__init__(detail)
-        self.errors = [dict(e) for e in errors]
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = list(errors)
 
     def extra(self) -> dict[str, Any]:
-        return {"errors": self.errors}
+        return {"errors": [e.json() for e in self.errors]}
 
 
 class UnprocessableImage(MagicShelfError):
     status, slug, title = 422, "unprocessable-image", "This image cannot be used"
+
+
+def _header(description: str, kind: str = "string") -> dict[str, Any]:
+    return {"description": description, "required": True, "schema": {"type": kind}}
+
+
+_PROBLEM_HEADERS = {
+    401: {"WWW-Authenticate": _header("Bearer, the scheme of the edit key")},
+    429: {"Retry-After": _header("Seconds to wait before the next lookup", "integer")},
+}
 
 
 class TooManyMisses(MagicShelfError):
@@ -127,6 +187,50 @@ class TooManyMisses(MagicShelfError):
             f"Please wait about {minutes} minute(s) and try again.",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+class FieldErrorOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(description="Where: a field name, dotted for nested ones (pages.0.text)")
+    code: str = Field(
+        description="Stable for programs", json_schema_extra={"enum": [*FIELD_ERROR_CODES]}
+    )
+    message: str = Field(description="What to fix, in English")
+    params: dict[str, int | str] = Field(description="The code's values, e.g. limit and actual")
+
+
+class Problem(BaseModel):
+    """An error as RFC 9457 problem+json."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(description="/problems/<slug>: stable, one per kind of problem")
+    title: str
+    status: int
+    detail: str = Field(description="What happened and what to do, for people")
+    errors: list[FieldErrorOut] | None = Field(
+        default=None, description="Only for invalid-input: one entry per field to fix"
+    )
+
+
+ProblemClass = type[MagicShelfError]
+
+
+def documented(*problems: ProblemClass) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these problems, from their own definitions."""
+    titles: dict[int, list[str]] = {}
+    for problem in problems:
+        titles.setdefault(problem.status, []).append(problem.title)
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        status: {
+            "description": "; ".join(names),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}},
+            **({"headers": _PROBLEM_HEADERS[status]} if status in _PROBLEM_HEADERS else {}),
+        }
+        for status, names in sorted(titles.items())
+    }
 
 
 def problem_response(
@@ -152,9 +256,43 @@ def _field_name(loc: Sequence[str | int]) -> str:
     return ".".join(parts) or "body"
 
 
-def _readable(error: Mapping[str, Any]) -> str:
+# Pydantic's own error types, as our codes (custom validators raise ours directly).
+_EXPECTED_TYPE = {
+    "string_type": "string",
+    "int_type": "integer",
+    "int_from_float": "integer",
+    "bool_type": "boolean",
+    "list_type": "array",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
+}
+_RANGE = {"greater_than_equal": ("ge", "min"), "less_than_equal": ("le", "max")}
+
+
+def _field_error(error: Mapping[str, Any]) -> FieldError:
+    kind = str(error.get("type", ""))
+    context: Mapping[str, Any] = error.get("ctx") or {}
+    name = _field_name(error.get("loc", ()))
     message = str(error.get("msg", "is not valid"))
-    return message.removeprefix("Value error, ")
+    if kind == "too_long" and "max_length" in context:  # a list with too many entries
+        limit, actual = int(context["max_length"]), int(context["actual_length"])
+        text = f"must have at most {limit} entries (it has {actual})"
+        return FieldError(name, "too_many", text, {"limit": limit, "actual": actual})
+    if kind in FIELD_ERROR_CODES:
+        params = {k: v for k, v in context.items() if isinstance(v, int | str)}
+        return FieldError(name, kind, message, params)
+    if kind == "missing":
+        return FieldError(name, "required", "is required")
+    if kind == "extra_forbidden":
+        return FieldError(name, "unknown_field", "is not a field of this request")
+    if kind in _EXPECTED_TYPE:
+        expected = _EXPECTED_TYPE[kind]
+        return FieldError(name, "wrong_type", f"must be of type {expected}", {"expected": expected})
+    if kind in _RANGE:
+        source, param = _RANGE[kind]
+        return FieldError(name, "out_of_range", message, {param: int(context[source])})
+    return FieldError(name, "invalid", message.removeprefix("Value error, "))
 
 
 def validation_problem(exc: RequestValidationError) -> MagicShelfError:
@@ -162,9 +300,7 @@ def validation_problem(exc: RequestValidationError) -> MagicShelfError:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
         return BadRequest("The body is not valid JSON. Check quotes, commas and brackets.")
-    fields = [{"field": _field_name(e.get("loc", ())), "message": _readable(e)} for e in errors]
-    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-    return InvalidInput(summary, fields)
+    return InvalidInput([_field_error(e) for e in errors])
 
 
 def render_problem(exc: MagicShelfError) -> Response:
@@ -178,6 +314,43 @@ def render_problem(exc: MagicShelfError) -> Response:
     )
 
 
+def _leaf_routes(routes: Iterable[BaseRoute]) -> Iterator[Any]:
+    for route in routes:
+        # FastAPI keeps an included router's routes behind it, as contexts that match alike.
+        contexts = getattr(route, "effective_route_contexts", None)
+        yield from (contexts() if contexts is not None else [route])
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this app takes at the request's address."""
+    scope = {**request.scope, "method": ""}  # any method: a path match is a partial match
+    methods: set[str] = set()
+    for route in _leaf_routes(request.app.routes):
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")  # http.HeadAsGet answers HEAD wherever GET is answered
+    return sorted(methods)
+
+
+def _from_http(request: Request, exc: StarletteHTTPException) -> MagicShelfError:
+    """Starlette's HTTP errors (routing, body limits, unreadable bodies) as our problems.
+
+    Nothing else raises them: our own code raises MagicShelfError.
+    """
+    if exc.status_code == 404:
+        return NotFound("There is no such address. The API lives under /api; see /docs.")
+    if exc.status_code == 405:
+        allow = ", ".join(allowed_methods(request))
+        return MethodNotAllowed(
+            f"This address accepts {allow}; see /docs.", headers={"Allow": allow}
+        )
+    if exc.status_code == 413:
+        return PayloadTooLarge(str(exc.detail))
+    return BadRequest(str(exc.detail), headers=exc.headers)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_domain(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, MagicShelfError)
@@ -187,22 +360,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return render_problem(validation_problem(exc))
 
-    async def on_http(_: Request, exc: Exception) -> Response:
+    async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        titles = {404: "Nothing here", 405: "Method not allowed", 413: "Too large"}
-        details = {
-            404: "There is no such address. The API lives under /api; see /docs.",
-            405: "This address does not accept that method; see /docs.",
-        }
-        return problem_response(
-            status=exc.status_code,
-            slug={404: "not-found", 413: "payload-too-large"}.get(
-                exc.status_code, f"http-{exc.status_code}"
-            ),
-            title=titles.get(exc.status_code, "Request failed"),
-            detail=details.get(exc.status_code, str(exc.detail)),
-            headers=exc.headers,
-        )
+        return render_problem(_from_http(request, exc))
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)

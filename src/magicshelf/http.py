@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from magicshelf.errors import problem_response
+from magicshelf.errors import PayloadTooLarge, render_problem
 
 
 class JSON(Response):
@@ -20,8 +20,8 @@ class JSON(Response):
         return orjson.dumps(content)
 
 
-def _too_large_detail(limit: int) -> str:
-    return f"The request body is larger than {limit / 1_000_000:g} MB."
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge.over(limit, "The request body", "")
 
 
 class BodyLimit:
@@ -31,7 +31,8 @@ class BodyLimit:
     body is never read into memory. ``limit_for`` gives None for routes that enforce
     their own limit while streaming (uploads), so their messages can be specific. The
     mid-stream refusal is an HTTPException because FastAPI turns any other exception
-    raised while reading the body into a 400.
+    raised while reading the body into a 400; the problem handlers make it the same
+    PayloadTooLarge again.
     """
 
     def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int | None]) -> None:
@@ -48,14 +49,9 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            response = problem_response(
-                status=413,
-                slug="payload-too-large",
-                title="Too large",
-                detail=_too_large_detail(limit),
-                headers={"Connection": "close"},
-            )
-            await response(scope, receive, send)
+            problem = _too_large(limit)
+            problem.headers["Connection"] = "close"
+            await render_problem(problem)(scope, receive, send)
             return
 
         received = 0
@@ -66,7 +62,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise HTTPException(413, detail=_too_large_detail(limit))
+                    raise HTTPException(413, detail=_too_large(limit).detail)
             return message
 
         await self.app(scope, limited_receive, send)

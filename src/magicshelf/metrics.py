@@ -80,7 +80,11 @@ class MetricsMiddleware:
             self.metrics.observe(scope["method"], template, status, elapsed)
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def metrics(request: Request) -> Response:
     """Prometheus text format: request counts and latency histograms per route."""
     registry = resources(request).metrics.registry

@@ -70,8 +70,8 @@ async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[
 
 
 def resources(connection: HTTPConnection) -> Resources:
-    """The resources of the app serving this request (set while its lifespan runs)."""
-    found = getattr(connection.app.state, "resources", None)
+    """The resources of the app serving this request (``MagicShelfApp.resources``)."""
+    found = getattr(connection.app, "resources", None)
     if not isinstance(found, Resources):
         raise RuntimeError("the app's lifespan has not started: no resources yet")
     return found

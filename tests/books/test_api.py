@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import unicodedata
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from magicshelf.books import codes
 from magicshelf.books.models import Book, Page
 from magicshelf.db import Database
+from magicshelf.errors import FIELD_ERROR_CODES
 
 NEW_BOOK = {
     "title": "A Árvore que Dançava",
@@ -48,7 +50,7 @@ def assert_problem(response: httpx.Response, status: int, *, mentions: str = "")
 
 
 async def count_rows(app: FastAPI, model: type[Book] | type[Page]) -> int:
-    database: Database = app.state.resources.database
+    database: Database = app.resources.database
     async with database.session() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -75,7 +77,7 @@ async def test_create_returns_code_key_and_the_whole_book(client: httpx.AsyncCli
 
 async def test_edit_key_is_stored_only_as_a_hash(client: httpx.AsyncClient, app: FastAPI) -> None:
     created = await create(client)
-    database: Database = app.state.resources.database
+    database: Database = app.resources.database
     async with database.session() as session:
         stored = await session.scalar(select(Book.edit_key_hash))
     assert stored
@@ -191,8 +193,12 @@ async def test_unknown_and_malformed_codes(client: httpx.AsyncClient) -> None:
     code = created["magic_code"]
     typo = code[:-1] + ("2" if code[-1] != "2" else "3")
     assert_problem(await client.get(f"/api/books/{typo}"), 400, mentions="typo")
+    # A key opens no book with an unknown code: refused as a key (reads say 404).
     patch = await client.patch(f"/api/books/{unknown}", json={"title": "x"}, headers=key(created))
-    assert_problem(patch, 404)
+    assert_problem(patch, 403)
+    # Without a key, a change is refused for that first, whatever the code looks like.
+    assert_problem(await client.patch("/api/books/ABC", json={"title": "x"}), 401)
+    assert_problem(await client.delete(f"/api/books/{typo}"), 401)
 
 
 async def test_too_many_misses_get_429_even_for_real_codes(client: httpx.AsyncClient) -> None:
@@ -210,44 +216,113 @@ async def test_too_many_misses_get_429_even_for_real_codes(client: httpx.AsyncCl
 
 async def test_unknown_routes_and_methods_are_problems(client: httpx.AsyncClient) -> None:
     assert_problem(await client.get("/api/nothing"), 404)
-    assert_problem(await client.put("/api/books"), 405)
+    refused = await client.put("/api/books")
+    assert_problem(refused, 405)
+    assert refused.headers["allow"] == "POST"
+    # Allow names every method the address takes, across the routes that serve it.
+    code = codes.display(codes.new_code())
+    for method in ("OPTIONS", "POST", "PUT"):
+        wrong = await client.request(method, f"/api/books/{code}")
+        assert_problem(wrong, 405, mentions="DELETE, GET, HEAD, PATCH")
+        assert wrong.headers["allow"] == "DELETE, GET, HEAD, PATCH"
+    assert (await client.post("/media/x.jpg")).headers["allow"] == "GET, HEAD"
 
 
+async def test_an_edit_key_can_be_checked_without_changing_anything(
+    client: httpx.AsyncClient,
+) -> None:
+    created = await create(client)
+    access = f"/api/books/{created['magic_code']}/access"
+    checked = await client.get(access, headers=key(created))
+    assert (checked.status_code, checked.content) == (204, b"")
+    assert_problem(await client.get(access), 401)
+    assert_problem(await client.get(access, headers={"Authorization": "Bearer nope"}), 403)
+    other = await create(client)
+    assert_problem(await client.get(access, headers=key(other)), 403)
+    book = (await client.get(f"/api/books/{created['magic_code']}")).json()
+    assert book["updated_at"] == created["book"]["updated_at"]  # nothing changed
+
+
+JSON_BODY = {"content-type": "application/json"}
 LONG = {"title": 121, "author": 81, "teacher": 81, "school": 121}
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "code", "params"),
     [
-        ({"title": 7}, "title"),
-        ({"author": None}, "author"),
-        ({"teacher": ["x"]}, "teacher"),
-        ({"title": "   "}, "title"),
-        ({"author": ""}, "author"),
-        ({"title": "a\x00b"}, "title"),
-        ({"teacher": "Ana\nLúcia"}, "teacher"),
-        ({"colour": "blue"}, "colour"),
-        ({"pages": [{"number": 0, "text": "x"}]}, "pages.0.number"),
-        ({"pages": [{"number": 7, "text": "x"}]}, "pages.0.number"),
-        ({"pages": [{"number": "1", "text": "x"}]}, "pages.0.number"),
-        ({"pages": [{"number": 1, "text": "x" * 1501}]}, "pages.0.text"),
-        ({"pages": [{"number": 1, "text": "a\x07"}]}, "pages.0.text"),
-        ({"pages": [{"number": 1, "text": "x"}, {"number": 1, "text": "y"}]}, "pages"),
-        *[({name: "x" * length}, name) for name, length in LONG.items()],
+        ({"title": 7}, "title", "wrong_type", {"expected": "string"}),
+        ({"author": None}, "author", "wrong_type", {"expected": "string"}),
+        ({"teacher": ["x"]}, "teacher", "wrong_type", {"expected": "string"}),
+        ({"title": "   "}, "title", "empty", {}),
+        ({"author": ""}, "author", "empty", {}),
+        ({"title": "a\x00b"}, "title", "control_characters", {}),
+        ({"teacher": "Ana\nLúcia"}, "teacher", "control_characters", {}),
+        ({"title": "Ana \ud800"}, "title", "invalid_characters", {}),
+        ({"colour": "blue"}, "colour", "unknown_field", {}),
+        ({"pages": [{"number": 0, "text": "x"}]}, "pages.0.number", "out_of_range", {"min": 1}),
+        ({"pages": [{"number": 7, "text": "x"}]}, "pages.0.number", "out_of_range", {"max": 6}),
+        ({"pages": [{"number": "1", "text": "x"}]}, "pages.0.number", "wrong_type", {}),
+        (
+            {"pages": [{"number": 1, "text": "x" * 1501}]},
+            "pages.0.text",
+            "too_long",
+            {"limit": 1500, "actual": 1501},
+        ),
+        ({"pages": [{"number": 1, "text": "a\x07"}]}, "pages.0.text", "control_characters", {}),
+        ({"pages": [{"number": 1}]}, "pages.0.text", "required", {}),
+        (
+            {"pages": [{"number": 1, "text": "x"}, {"number": 1, "text": "y"}]},
+            "pages",
+            "duplicate",
+            {"value": 1},
+        ),
+        (
+            {"pages": [{"number": n, "text": ""} for n in [1, 2, 3, 4, 5, 6, 1]]},
+            "pages",
+            "too_many",
+            {"limit": 6, "actual": 7},
+        ),
+        *[
+            ({name: "x" * length}, name, "too_long", {"limit": length - 1, "actual": length})
+            for name, length in LONG.items()
+        ],
     ],
 )
-async def test_bad_books_are_refused_with_the_field_named(
-    client: httpx.AsyncClient, app: FastAPI, body: dict[str, Any], field: str
+async def test_bad_books_are_refused_with_the_field_and_a_stable_code(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    body: dict[str, Any],
+    field: str,
+    code: str,
+    params: dict[str, Any],
 ) -> None:
-    response = await client.post("/api/books", json={**NEW_BOOK, **body})
+    # ASCII JSON, so that an unpaired surrogate can travel as the escape a client sends.
+    content = json.dumps({**NEW_BOOK, **body})
+    response = await client.post("/api/books", content=content, headers=JSON_BODY)
     problem = assert_problem(response, 422)
-    assert field in [error["field"] for error in problem["errors"]] or field == "pages"
+    [error] = [e for e in problem["errors"] if e["field"] == field]
+    assert error["code"] == code
+    assert params.items() <= error["params"].items()
+    assert error["code"] in FIELD_ERROR_CODES
+    assert error["message"] in problem["detail"]
     assert await count_rows(app, Book) == 0
+
+
+async def test_a_book_keeps_its_title_author_and_teacher(client: httpx.AsyncClient) -> None:
+    created = await create(client)
+    path = f"/api/books/{created['magic_code']}"
+    for name in ("title", "author", "teacher"):
+        refused = await client.patch(path, json={name: None}, headers=key(created))
+        [error] = assert_problem(refused, 422)["errors"]
+        assert (error["field"], error["code"]) == (name, "cannot_remove")
+    removed = await client.patch(path, json={"school": None}, headers=key(created))
+    assert removed.json()["school"] is None
 
 
 async def test_required_fields_missing(client: httpx.AsyncClient) -> None:
     problem = assert_problem(await client.post("/api/books", json={}), 422)
     assert {e["field"] for e in problem["errors"]} == {"title", "author", "teacher"}
+    assert {e["code"] for e in problem["errors"]} == {"required"}
 
 
 async def test_lengths_count_characters_after_normalising(client: httpx.AsyncClient) -> None:

@@ -27,7 +27,7 @@ async def test_read_book_matches_the_orm_book(client: httpx.AsyncClient, app: Fa
         files={"file": ("d.png", encode(drawing(), "PNG"), "image/png")},
     )
     assert drawn.status_code == 200, drawn.text
-    database: Database = app.state.resources.database
+    database: Database = app.resources.database
     record = await service.read_book(database=database, code=codes.parse(code))
     async with database.session() as session:
         orm_book = await service.find_book(session=session, code=codes.parse(code))
@@ -42,7 +42,7 @@ async def test_read_book_matches_the_orm_book(client: httpx.AsyncClient, app: Fa
 
 async def test_read_book_of_an_unknown_code(app: FastAPI) -> None:
     with pytest.raises(BookNotFound):
-        await service.read_book(database=app.state.resources.database, code=codes.new_code())
+        await service.read_book(database=app.resources.database, code=codes.new_code())
 
 
 async def test_reads_keep_working_after_cancelled_ones(
@@ -51,7 +51,7 @@ async def test_reads_keep_working_after_cancelled_ones(
     """A read cancelled mid-query (a client gone) must not leave a broken pooled connection."""
     created = await create(client)
     code = codes.parse(created["magic_code"])
-    database: Database = app.state.resources.database
+    database: Database = app.resources.database
     for _ in range(5):
         task = asyncio.create_task(service.read_book(database=database, code=code))
         await asyncio.sleep(0)

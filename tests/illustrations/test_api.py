@@ -32,15 +32,15 @@ async def put_drawing(
 
 
 async def stored_keys(app: FastAPI) -> set[str]:
-    storage: BlobStorage = app.state.resources.storage
+    storage: BlobStorage = app.resources.storage
     return {info.key async for info in storage.list()}
 
 
 async def gc(app: FastAPI) -> Collected:
-    database: Database = app.state.resources.database
+    database: Database = app.resources.database
     async with database.session() as session:
         return await collect_garbage(
-            session=session, storage=app.state.resources.storage, grace=timedelta(seconds=-1)
+            session=session, storage=app.resources.storage, grace=timedelta(seconds=-1)
         )
 
 

@@ -62,7 +62,7 @@ async def test_a_thumbnail_is_served_from_memory_until_it_expires(
 ) -> None:
     clock = Clock()
     recent = RecentBlobs(max_bytes=1_000_000, clock=clock)
-    app.state.resources = replace(app.state.resources, recent_media=recent)
+    app.resources = replace(app.resources, recent_media=recent)
     created = await create(client)
     drawn = await put_drawing(client, created, 1, encode(drawing(640, 480), "PNG"))
     url = drawn.json()["thumbnail_url"]
@@ -70,7 +70,7 @@ async def test_a_thumbnail_is_served_from_memory_until_it_expires(
     assert first.status_code == 200
     key = url.removeprefix("/media/")
     assert key == key_for(first.content, "jpg")
-    storage: BlobStorage = app.state.resources.storage
+    storage: BlobStorage = app.resources.storage
     await storage.delete(key)  # as gc would, once no page points at it any more
     again = await client.get(url)
     assert (again.status_code, again.content) == (200, first.content)

@@ -97,7 +97,7 @@ async def test_file_over_the_limit_is_413_and_leaves_nothing(
     response = await upload_client.post("/upload", files={"file": ("a.png", b"x" * (LIMIT + 1))})
 
     assert response.status_code == 413
-    assert "0.1 MB" in response.json()["detail"]
+    assert "100 KB" in response.json()["detail"]
     assert leftovers(tmp_path) == []
 
 

@@ -294,7 +294,13 @@ def test_studio_opens_an_existing_book_with_its_key(page: Page, sample_book: Boo
     expect(page.locator("#code-error")).to_have_text(
         "Esse código mágico não está certo. Confira cada letra e número."
     )
+    # A wrong key is said at once, next to the key, and the editor stays closed.
     page.get_by_label("Código mágico").fill(sample_book.code.lower())
+    page.get_by_label("Chave de edição").fill(sample_book.key[:-2] + "xx")
+    page.get_by_role("button", name="Abrir livro").click()
+    expect(page.locator("#key-error")).to_contain_text("Essa chave de edição não abre este livro")
+    expect(page.get_by_role("button", name="Fechar este livro")).to_be_hidden()
+    page.get_by_label("Chave de edição").fill(sample_book.key)
     page.get_by_role("button", name="Abrir livro").click()
     expect(page.get_by_label("Título do livro")).to_have_value("A Árvore que Dançava")
     expect(page.get_by_label("Texto da página 6")).to_have_value(STORY[5])

@@ -19,8 +19,17 @@ BASE = len(ALPHABET)  # 31, a prime
 RANDOM_SYMBOLS = 8
 LENGTH = RANDOM_SYMBOLS + 1
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
-# Spaces, and every dash a phone keyboard may offer (U+2010..U+2015 besides "-").
-_IGNORED = re.compile(r"[\s\-\u2010-\u2015]+")
+# What a person may type between symbols: white space (exactly what Python's \s means, so
+# that the schema's pattern says the same in any regex dialect) and every dash a phone
+# keyboard may offer (U+2010..U+2015 besides "-").
+SEPARATORS = (
+    r"\t\n\u000b\u000c\r\u001c-\u001f\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029"
+    r"\u202f\u205f\u3000\-\u2010-\u2015"
+)
+_SYMBOLS = "2-9A-HJKMNP-Za-hjkmnp-z"  # ALPHABET as a character class, in either case
+# A code as people type it, for the API's schema: nine symbols, separators anywhere.
+TYPED_PATTERN = f"^[{SEPARATORS}]*(?:[{_SYMBOLS}][{SEPARATORS}]*){{9}}$"
+_IGNORED = re.compile(f"[{SEPARATORS}]+")
 # Inverse of the check symbol's weight (9) modulo 31, so the check symbol can be solved for.
 _INVERSE_LAST_WEIGHT = pow(LENGTH, -1, BASE)
 
@@ -51,10 +60,12 @@ def is_valid(compact: str) -> bool:
 
 def parse(typed: str) -> str:
     """Turn what a person typed into the compact code, or raise InvalidCode saying why."""
-    compact = _IGNORED.sub("", typed).upper()
+    compact = _IGNORED.sub("", typed)
+    # Only ASCII is folded: str.upper() makes "S" of "ſ" and two letters of "ﬀ".
+    compact = compact.upper() if compact.isascii() else compact
     if len(compact) != LENGTH:
         raise InvalidCode(
-            f"A magic code has {LENGTH} letters and digits (like ABC-DEF-GHJ); "
+            f"A magic code has {LENGTH} letters and digits (like ABC-DEF-GH3); "
             f"this one has {len(compact)}."
         )
     wrong = sorted({s for s in compact if s not in _VALUE})

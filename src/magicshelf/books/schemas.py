@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
 
+from magicshelf.books import codes
 from magicshelf.books.models import PAGE_COUNT
 from magicshelf.books.text import PageText, PersonName, SchoolName, Title
 
 PageNumber = Annotated[int, Field(ge=1, le=PAGE_COUNT, description="1 to 6")]
+EXAMPLE_CODE = codes.display("ABCDEFGH" + codes.check_symbol("ABCDEFGH"))  # ABC-DEF-GH3
+# Each number at most once, as JSON Schema 2020-12 can say it (OpenAPI 3.1).
+_DISTINCT_NUMBERS: JsonDict = {
+    "allOf": [
+        {"contains": {"properties": {"number": {"const": n}}}, "minContains": 0, "maxContains": 1}
+        for n in range(1, PAGE_COUNT + 1)
+    ]
+}
 
 _EXAMPLE_BOOK = {
     "title": "A Árvore que Dançava",
@@ -48,30 +59,57 @@ class BookCreate(_Input):
     author: PersonName
     teacher: PersonName
     school: SchoolName | None = None
-    pages: list[PageIn] = Field(default_factory=list, max_length=PAGE_COUNT)
+    pages: list[PageIn] = Field(
+        default_factory=list,
+        max_length=PAGE_COUNT,
+        description="Page texts to start with, each page number at most once.",
+        json_schema_extra=_DISTINCT_NUMBERS,
+    )
 
-    @model_validator(mode="after")
-    def _distinct_pages(self) -> BookCreate:
-        numbers = [page.number for page in self.pages]
-        if len(numbers) != len(set(numbers)):
-            raise ValueError("each page number may appear only once")
-        return self
+    @field_validator("pages")
+    @classmethod
+    def _distinct_pages(cls, pages: list[PageIn]) -> list[PageIn]:
+        seen: set[int] = set()
+        for page in pages:
+            if page.number in seen:
+                raise PydanticCustomError(
+                    "duplicate",
+                    "page {value} appears twice: each page number may appear only once",
+                    {"value": page.number},
+                )
+            seen.add(page.number)
+        return pages
+
+
+_KEPT = ("title", "author", "teacher")  # a book always has these: changed, never removed
+
+
+def _update_schema(schema: dict[str, Any]) -> None:
+    # The fields are optional (absent: unchanged), but null is not a value they can take.
+    for name in _KEPT:
+        field = schema["properties"][name]
+        field.update(next(s for s in field.pop("anyOf") if s.get("type") != "null"))
+        field.pop("default", None)
+    schema["examples"] = [{"title": "A Árvore que Cantava"}]
 
 
 class BookUpdate(_Input):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "A Árvore que Cantava"}]})
+    """Only the fields sent change; ``school`` may be sent as null to remove it."""
+
+    model_config = ConfigDict(json_schema_extra=_update_schema)
 
     title: Title | None = None
     author: PersonName | None = None
     teacher: PersonName | None = None
     school: SchoolName | None = None
 
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> BookUpdate:
-        for name in ("title", "author", "teacher"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be removed, only changed")
-        return self
+    @field_validator(*_KEPT, mode="before")
+    @classmethod
+    def _kept(cls, value: object) -> object:
+        # Runs only for fields that were sent: an explicit null.
+        if value is None:
+            raise PydanticCustomError("cannot_remove", "cannot be removed, only changed")
+        return value
 
 
 class PageUpdate(_Input):
@@ -82,7 +120,13 @@ class PageUpdate(_Input):
     text: PageText
 
 
-class IllustrationOut(BaseModel):
+class _Output(BaseModel):
+    """What the API answers: exactly these fields, as tests check against every answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class IllustrationOut(_Output):
     url: str
     thumbnail_url: str
     width: int
@@ -90,23 +134,24 @@ class IllustrationOut(BaseModel):
     content_type: str
 
 
-class PageOut(BaseModel):
+class PageOut(_Output):
     number: int
     text: str
     illustration: IllustrationOut | None
 
 
-class LinksOut(BaseModel):
+class LinksOut(_Output):
     reader: str
     pdf: str
 
 
-class BookOut(BaseModel):
+class BookOut(_Output):
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
-                    "magic_code": "ABC-DEF-GHJ",
+                    "magic_code": EXAMPLE_CODE,
                     **_EXAMPLE_BOOK,
                     "created_at": "2026-11-27T13:00:00Z",
                     "updated_at": "2026-11-27T13:05:00Z",
@@ -118,10 +163,13 @@ class BookOut(BaseModel):
                         }
                         for n in range(1, PAGE_COUNT + 1)
                     ],
-                    "links": {"reader": "/read/ABC-DEF-GHJ", "pdf": "/api/books/ABC-DEF-GHJ/pdf"},
+                    "links": {
+                        "reader": f"/read/{EXAMPLE_CODE}",
+                        "pdf": f"/api/books/{EXAMPLE_CODE}/pdf",
+                    },
                 }
             ]
-        }
+        },
     )
 
     magic_code: str
@@ -135,7 +183,7 @@ class BookOut(BaseModel):
     links: LinksOut
 
 
-class BookCreated(BaseModel):
+class BookCreated(_Output):
     magic_code: str
     edit_key: str = Field(description="Shown only once: save it to edit the book later.")
     book: BookOut

@@ -1,4 +1,10 @@
-"""Cleaning of what teachers type: NFC, trimmed, no control characters, honest lengths."""
+"""Cleaning of what teachers type: NFC, trimmed, no control characters, honest lengths.
+
+Each rule is stated twice, on purpose and side by side: ``_clean`` enforces it and
+``_schema`` documents it as JSON Schema (a ``pattern`` and lengths) in /openapi.json, so a
+client, or a fuzzer, knows beforehand what is accepted. tests/books/test_text.py checks
+that the two agree. Lengths are counted after tidying (NFC, line breaks, trimming).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,31 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
-_ALLOWED_IN_TEXT = {"\n", "\t"}
+_ALLOWED_IN_TEXT = {"\n", "\t", "\r"}
+# What str.strip() removes that is not a control character (those are refused anyway).
+# Written as regular-expression escapes: they go into the schema's patterns as they are.
+_SPACES = r"\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CONTROLS = r"\u0000-\u001f\u007f-\u009f"
+_CONTROLS_BUT_TEXT = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
 
 
 def _clean(value: str, *, limit: int, multiline: bool, required: bool) -> str:
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if any(unicodedata.category(ch) == "Cs" for ch in value):
+        raise PydanticCustomError("invalid_characters", "must be valid Unicode text")
     allowed = _ALLOWED_IN_TEXT if multiline else set()
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-        raise ValueError("must not contain control characters")
+        raise PydanticCustomError("control_characters", "must not contain control characters")
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if required and not value:
-        raise ValueError("must not be empty")
+        raise PydanticCustomError("empty", "must not be empty")
     if len(value) > limit:
-        raise ValueError(f"must be at most {limit} characters (it has {len(value)})")
+        raise PydanticCustomError(
+            "too_long",
+            "must be at most {limit} characters (it has {actual})",
+            {"limit": limit, "actual": len(value)},
+        )
     return value
 
 
@@ -30,21 +48,27 @@ def _cleaner(limit: int, *, multiline: bool, required: bool) -> Callable[[str], 
     return clean
 
 
-def _limits(limit: int, *, required: bool) -> Any:
-    return Field(json_schema_extra={"maxLength": limit, "minLength": 1 if required else 0})
+def _schema(limit: int, *, multiline: bool, required: bool) -> Any:
+    allowed = f"[^{_CONTROLS_BUT_TEXT if multiline else _CONTROLS}]"
+    visible = f"[^{_CONTROLS}{_SPACES}]"
+    pattern = f"^{allowed}*{visible}{allowed}*$" if required else f"^{allowed}*$"
+    return Field(
+        json_schema_extra={
+            "maxLength": limit,
+            "minLength": 1 if required else 0,
+            "pattern": pattern,
+        }
+    )
 
 
-Title = Annotated[
-    str, AfterValidator(_cleaner(120, multiline=False, required=True)), _limits(120, required=True)
-]
-PersonName = Annotated[
-    str, AfterValidator(_cleaner(80, multiline=False, required=True)), _limits(80, required=True)
-]
-SchoolName = Annotated[
-    str, AfterValidator(_cleaner(120, multiline=False, required=True)), _limits(120, required=True)
-]
-PageText = Annotated[
-    str,
-    AfterValidator(_cleaner(1500, multiline=True, required=False)),
-    _limits(1500, required=False),
-]
+def _rules(limit: int, *, multiline: bool = False, required: bool = True) -> tuple[Any, Any]:
+    return (
+        AfterValidator(_cleaner(limit, multiline=multiline, required=required)),
+        _schema(limit, multiline=multiline, required=required),
+    )
+
+
+Title = Annotated[str, *_rules(120)]
+PersonName = Annotated[str, *_rules(80)]
+SchoolName = Annotated[str, *_rules(120)]
+PageText = Annotated[str, *_rules(1500, multiline=True, required=False)]

@@ -7,11 +7,18 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from magicshelf.books.api import EditableBookDep, PageNumberDep, edit_problems, problem_docs
+from magicshelf.books.api import (
+    BODY_PROBLEMS,
+    EDIT_PROBLEMS,
+    PAGE_PROBLEMS,
+    EditableBookDep,
+    PageNumberDep,
+)
 from magicshelf.books.present import illustration_json
 from magicshelf.books.schemas import IllustrationOut
 from magicshelf.books.service import end_read
 from magicshelf.deps import ResourcesDep, SessionDep
+from magicshelf.errors import UnprocessableImage, UnsupportedImage, documented
 from magicshelf.http import JSON
 from magicshelf.illustrations import service
 from magicshelf.illustrations.upload import receive_upload
@@ -28,17 +35,16 @@ _upload_body: dict[str, Any] = {
                     "type": "object",
                     "required": [UPLOAD_FIELD],
                     "properties": {UPLOAD_FIELD: {"type": "string", "format": "binary"}},
-                }
+                },
+                # What the bytes must be (the part's own Content-Type is not trusted).
+                "encoding": {UPLOAD_FIELD: {"contentType": "image/png, image/jpeg, image/webp"}},
             }
         },
     }
 }
-_image_problems = {
-    **edit_problems,
-    **problem_docs(
-        {413: "The file is larger than the upload limit", 415: "Not a PNG, JPEG or WebP image"}
-    ),
-}
+_image_problems = documented(
+    *EDIT_PROBLEMS, *PAGE_PROBLEMS, *BODY_PROBLEMS, UnsupportedImage, UnprocessableImage
+)
 
 
 @router.put(
@@ -78,7 +84,11 @@ async def put_illustration(
     return JSON(illustration_json(page))
 
 
-@router.delete("/{code}/pages/{number}/illustration", status_code=204, responses=edit_problems)
+@router.delete(
+    "/{code}/pages/{number}/illustration",
+    status_code=204,
+    responses=documented(*EDIT_PROBLEMS, *PAGE_PROBLEMS),
+)
 async def delete_illustration(
     number: PageNumberDep, book: EditableBookDep, session: SessionDep
 ) -> Response:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from magicshelf.books.present import etag_matches
-from magicshelf.errors import MediaNotFound
+from magicshelf.errors import MediaNotFound, documented
 from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
     Blob,
@@ -29,7 +29,11 @@ WHOLE_BLOB_BYTES = 512 * 1024
 @router.get(
     "/media/{key}",
     response_class=StreamingResponse,
-    responses={200: {"content": {"image/jpeg": {}, "image/webp": {}, "image/png": {}}}},
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/webp": {}, "image/png": {}}},
+        304: {"description": "Not changed"},
+        **documented(MediaNotFound),
+    },
 )
 async def media(
     request: Request, key: str, if_none_match: Annotated[str | None, Header()] = None

@@ -16,7 +16,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
-from magicshelf.errors import BadRequest, InvalidInput, PayloadTooLarge
+from magicshelf.errors import BadRequest, FieldError, InvalidInput, PayloadTooLarge
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
@@ -68,7 +68,9 @@ class _FilePartWriter:
             return
         if self.file is not None:
             name = self.field.decode()
-            raise _invalid(name, f"Send only one file in the field named {name}.")
+            raise _invalid(
+                name, "too_many", f"Send only one file in the field named {name}.", limit=1
+            )
         self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the caller owns the file
             prefix="magicshelf-upload-", suffix=".part", dir=self.directory, delete=False
         )
@@ -77,9 +79,8 @@ class _FilePartWriter:
         if not self._in_file_part:
             self.other_bytes += end - start
             if self.other_bytes > UPLOAD_ENVELOPE_BYTES:
-                raise PayloadTooLarge(
-                    f"Send only the drawing: the other form fields are over "
-                    f"{UPLOAD_ENVELOPE_BYTES // 1024} KB."
+                raise PayloadTooLarge.over(
+                    UPLOAD_ENVELOPE_BYTES, "The form besides the drawing", "Send only the drawing."
                 )
             return
         self.size += end - start
@@ -114,7 +115,12 @@ async def receive_upload(
     content_type, options = parse_options_header(request.headers.get("content-type"))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise _invalid(field, f"Send the drawing as multipart/form-data in a field named {field}.")
+        raise _invalid(
+            field,
+            "wrong_type",
+            f"Send the drawing as multipart/form-data in a field named {field}.",
+            expected="multipart/form-data",
+        )
     body_limit = max_bytes + UPLOAD_ENVELOPE_BYTES
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > body_limit:
@@ -132,11 +138,15 @@ async def receive_upload(
             parser.write(chunk)
         parser.finalize()
         if writer.file is None:
-            raise _invalid(field, f"No file was sent. Put the drawing in a field named {field}.")
+            raise _invalid(
+                field, "required", f"No file was sent. Put the drawing in a field named {field}."
+            )
         if not writer.complete:
             raise BadRequest("The upload was cut off before the end. Send the drawing again.")
         if writer.size == 0:
-            raise _invalid(field, "The file is empty. Choose the drawing again and upload it.")
+            raise _invalid(
+                field, "empty", "The file is empty. Choose the drawing again and upload it."
+            )
     except FormParserError as exc:
         writer.discard()
         raise BadRequest("The multipart body could not be read. Send the drawing again.") from exc
@@ -146,12 +156,13 @@ async def receive_upload(
     return writer.finish()
 
 
-def _invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, [{"field": field, "message": message}])
+def _invalid(field: str, code: str, message: str, **params: int | str) -> InvalidInput:
+    return InvalidInput([FieldError(field, code, message, params)])
 
 
 def _too_large(max_bytes: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"The file is larger than {max_bytes / 1_000_000:g} MB. "
-        "Send a smaller photo or scan, for example at a lower camera resolution."
+    return PayloadTooLarge.over(
+        max_bytes,
+        "The file",
+        "Send a smaller photo or scan, for example at a lower camera resolution.",
     )

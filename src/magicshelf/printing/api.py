@@ -11,9 +11,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Request, Response
 
 from magicshelf.books import codes
-from magicshelf.books.api import BookRecordDep, problems
+from magicshelf.books.api import LOOKUP_PROBLEMS, BookRecordDep
 from magicshelf.books.present import BookLike, etag, etag_matches
 from magicshelf.deps import ResourcesDep
+from magicshelf.errors import documented
 from magicshelf.illustrations.storage import BlobStorage
 from magicshelf.printing.pdf import PrintBook, PrintPage, render_pdf
 
@@ -54,7 +55,11 @@ def _filename(title: str) -> str:
 @router.get(
     "/{code}/pdf",
     response_class=Response,
-    responses={**problems, 200: {"content": {"application/pdf": {}}}, 304: {}},
+    responses={
+        200: {"content": {"application/pdf": {}}},
+        304: {"description": "Not changed"},
+        **documented(*LOOKUP_PROBLEMS),
+    },
 )
 async def book_pdf(
     request: Request,

@@ -19,7 +19,7 @@ PT: Final[dict[str, str]] = {
     "landing.title": "Vamos ler o livro?",
     "landing.lead": "O código mágico está no bilhete que a escola mandou para casa.",
     "landing.label": "Digite o código mágico",
-    "landing.hint": "São 9 letras e números, como ABC-DEF-GHJ. Maiúsculas, espaços e hífens "
+    "landing.hint": "São 9 letras e números, como ABC-DEF-GH3. Maiúsculas, espaços e hífens "
     "tanto faz.",
     "landing.submit": "Ler o livro",
     "landing.teacher": "É professor ou professora?",
@@ -113,10 +113,13 @@ PT: Final[dict[str, str]] = {
     "js.problem.unprocessable-image": "Não conseguimos abrir essa imagem: ela pode estar "
     "corrompida ou ser grande demais.",
     "js.problem.internal-error": "Algo deu errado do nosso lado. Tente de novo daqui a pouco.",
+    # By the API's field error codes (errors.FIELD_ERROR_CODES), with their params.
+    "js.field.required": "Preencha este campo.",
     "js.field.empty": "Este campo não pode ficar vazio.",
-    "js.field.too_long": "Use no máximo {limit} caracteres (agora são {count}).",
-    "js.field.control": "Tem caracteres invisíveis que não podem ser usados. Apague e digite "
-    "de novo.",
+    "js.field.too_long": "Use no máximo {limit} caracteres (agora são {actual}).",
+    "js.field.control_characters": "Tem caracteres invisíveis que não podem ser usados. Apague "
+    "e digite de novo.",
+    "js.field.invalid_characters": "Tem caracteres que não são texto. Apague e digite de novo.",
 }
 
 EN: Final[dict[str, str]] = {
@@ -126,7 +129,7 @@ EN: Final[dict[str, str]] = {
     "landing.title": "Shall we read the book?",
     "landing.lead": "The magic code is on the note the school sent home.",
     "landing.label": "Type the magic code",
-    "landing.hint": "9 letters and digits, like ABC-DEF-GHJ. Capitals, spaces and hyphens "
+    "landing.hint": "9 letters and digits, like ABC-DEF-GH3. Capitals, spaces and hyphens "
     "don't matter.",
     "landing.submit": "Read the book",
     "landing.teacher": "Are you a teacher?",

@@ -64,19 +64,11 @@ export function format(template, values = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
-// The API's field messages (see magicshelf/books/text.py), for translation.
-const FIELD_MESSAGES = [
-  [/^must not be empty$/, "field.empty"],
-  [/^must be at most (?<limit>\d+) characters \(it has (?<count>\d+)\)$/, "field.too_long"],
-  [/control characters/, "field.control"],
-];
-
-function fieldMessage(message, messages) {
-  for (const [pattern, key] of FIELD_MESSAGES) {
-    const match = pattern.exec(message);
-    if (match && messages[key]) return format(messages[key], match.groups);
-  }
-  return message;
+// A field error in the page's language, from its stable code and params (the API's
+// English message where the page has no translation).
+function fieldMessage({ code, message, params }, messages) {
+  const template = messages[`field.${code}`];
+  return template ? format(template, params ?? {}) : message;
 }
 
 // { text, fields: {name: message} }: a summary, and one message per field named in `errors`.
@@ -86,8 +78,8 @@ export function explain(error, messages) {
   const problem = error.problem ?? {};
   const slug = String(problem.type ?? "").split("/").pop();
   const fields = {};
-  for (const { field, message } of problem.errors ?? []) {
-    fields[field] = fieldMessage(message, messages);
+  for (const error of problem.errors ?? []) {
+    fields[error.field] = fieldMessage(error, messages);
   }
   const text = messages[`problem.${slug}`] ?? problem.detail ?? error.message;
   return { text, fields };

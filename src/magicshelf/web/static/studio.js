@@ -107,12 +107,11 @@ openForm.addEventListener("submit", async (event) => {
   for (const [name, , text] of missing) showError(openForm, name, text);
   if (missing.length) return;
   try {
-    const book = await call("GET", bookPath(code));
-    // The API checks the key on the first change; a wrong one is reported there.
+    const book = await openBook(code, key);
     remember(book.magic_code, key);
     showBook(book);
   } catch (error) {
-    showProblem(openForm, error, messages, "code");
+    showProblem(openForm, error, messages, keyRefused(error) ? "key" : "code");
   }
 });
 
@@ -150,16 +149,28 @@ window.addEventListener("beforeunload", (event) => {
   if (editors.some((editor) => editor.dirty)) event.preventDefault();
 });
 
+// The key is checked before the editor opens, so a wrong one is said at once, not on the
+// first save. The API answers 401/403 for the key, 400/404/429 for the code.
+async function openBook(code, key) {
+  await call("GET", bookPath(code, "access"), { key });
+  return call("GET", bookPath(code));
+}
+
+function keyRefused(error) {
+  return error.status === 401 || error.status === 403;
+}
+
 async function reopen() {
   const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "null");
   if (!stored?.code || !stored?.key) return;
   try {
-    const book = await call("GET", bookPath(stored.code));
+    const book = await openBook(stored.code, stored.key);
     access = stored;
     showBook(book);
   } catch (error) {
     forget();
-    showProblem(openForm, error, messages, "code");
+    openForm.elements.code.value = stored.code;
+    showProblem(openForm, error, messages, keyRefused(error) ? "key" : "code");
   }
 }
 

@@ -1,0 +1,70 @@
+"""What the fuzzer needs to know beyond JSON Schema, loaded by schemathesis (SCHEMATHESIS_HOOKS).
+
+- ``format: magic-code``: a pattern says which strings look like codes, but not the check
+  symbol, so valid codes are drawn here, typed the ways people type them.
+- ``image/png``, ``image/jpeg``, ``image/webp`` (the drawing upload's part types): real
+  small pictures, so that uploads exercise the whole image pipeline.
+- Edit keys: each book's key is kept from the answer that created it and sent as the
+  Bearer token of later changes to that book. Given as auth (not as a link parameter),
+  the fuzzer knows the key is real, and also checks that changes without it, or with a
+  wrong one, are refused.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import schemathesis
+from hypothesis import strategies as st
+from PIL import Image
+
+from magicshelf.books import codes
+from magicshelf.errors import InvalidCode
+
+_EDIT_KEYS: dict[str, str] = {}  # compact magic code → edit key, for books made in this run
+
+_SEPARATORS = st.sampled_from(["", "", "-", " ", "\u2013"])
+
+
+@st.composite
+def typed_codes(draw: st.DrawFn) -> str:
+    body = draw(st.text(alphabet=codes.ALPHABET, min_size=8, max_size=8))
+    compact = body + codes.check_symbol(body)
+    typed = "".join(symbol + draw(_SEPARATORS) for symbol in compact).strip(" -\u2013")
+    return typed.lower() if draw(st.booleans()) else typed
+
+
+@st.composite
+def pictures(draw: st.DrawFn, *, kind: str) -> bytes:
+    width = draw(st.integers(min_value=1, max_value=64))
+    height = draw(st.integers(min_value=1, max_value=64))
+    colour = draw(st.tuples(*[st.integers(0, 255)] * 3))
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, kind)
+    return buffer.getvalue()
+
+
+@schemathesis.hook
+def after_call(context: schemathesis.HookContext, case: schemathesis.Case, response: Any) -> None:
+    made = (case.operation.method.upper(), case.operation.path) == ("POST", "/api/books")
+    if made and response.status_code == 201:
+        created = response.json()
+        _EDIT_KEYS[codes.parse(created["magic_code"])] = created["edit_key"]
+
+
+@schemathesis.auth(refresh_interval=None)
+class EditKeys:
+    def get(self, case: schemathesis.Case, context: Any) -> str | None:
+        try:
+            return _EDIT_KEYS.get(codes.parse(str((case.path_parameters or {}).get("code", ""))))
+        except InvalidCode:
+            return None
+
+    def set(self, case: schemathesis.Case, data: str, context: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+schemathesis.openapi.format("magic-code", typed_codes())
+for media_type, kind in (("image/png", "PNG"), ("image/jpeg", "JPEG"), ("image/webp", "WEBP")):
+    schemathesis.openapi.media_type(media_type, pictures(kind=kind))
