@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from magicshelf.books import codes, service
 from magicshelf.books.misses import MissLimiter
 from magicshelf.books.models import PAGE_COUNT, Book
-from magicshelf.books.present import BookLike, book_json, etag, etag_matches, page_json
+from magicshelf.books.present import book_json, etag, etag_matches, page_json
 from magicshelf.books.schemas import (
     EXAMPLE_CODE,
     BookCreate,
@@ -138,7 +138,7 @@ _created_links = {
 _etag = {"ETag": {"description": "The book's revision", "schema": {"type": "string"}}}
 
 
-def _book_response(book: BookLike) -> JSON:
+def _book_response(book: service.BookRecord) -> JSON:
     return JSON(book_json(book), headers={"ETag": etag(book), "Cache-Control": "no-cache"})
 
 
@@ -161,7 +161,7 @@ async def create_book(data: BookCreate, session: SessionDep) -> Response:
     """Register a new book. The answer holds the magic code and, once only, the edit key."""
     book, edit_key = await service.create_book(session=session, data=data)
     code = codes.display(book.magic_code)
-    body = {"magic_code": code, "edit_key": edit_key, "book": book_json(book)}
+    body = {"magic_code": code, "edit_key": edit_key, "book": book_json(service.record_of(book))}
     headers = {"Location": f"/api/books/{code}", "ETag": etag(book)}
     return JSON(body, status_code=201, headers=headers)
 
@@ -201,7 +201,8 @@ async def read_book(
 )
 async def update_book(data: BookUpdate, book: EditableBookDep, session: SessionDep) -> Response:
     """Change the title, author, teacher or school (only the fields sent)."""
-    return _book_response(await service.update_book(session=session, book=book, data=data))
+    updated = await service.update_book(session=session, book=book, data=data)
+    return _book_response(service.record_of(updated))
 
 
 @router.get("/{code}/access", status_code=204, responses=documented(*EDIT_PROBLEMS))
@@ -238,4 +239,4 @@ async def put_page_text(
 ) -> Response:
     """Set the text of one page (up to 1,500 characters)."""
     page = await service.set_page_text(session=session, book=book, number=number, text=data.text)
-    return JSON(page_json(page), headers={"ETag": etag(book)})
+    return JSON(page_json(service.page_record(page)), headers={"ETag": etag(book)})

@@ -1,64 +1,25 @@
-"""Books as the JSON the API promises (see DESIGN.md), built straight from the rows.
+"""Books as the JSON the API promises (``schemas.BookOut``), built straight from records.
 
-The functions take anything shaped like a book: the ORM objects an edit works on, or the
-plain records the read path builds from one SQL query (``service.read_book``). One
-builder for both keeps every answer byte for byte the same.
+Reads get their records from one SQL query (``service.read_book``) and edits from the
+ORM objects they changed (``service.record_of``), so one builder makes every answer.
+It is plain dicts for speed (the read path is hot); tests/contract/wire.py checks every
+answer of the test suite against the documented schema.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from magicshelf.books import codes
-
-
-class PageLike(Protocol):
-    @property
-    def number(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def master_key(self) -> str | None: ...
-    @property
-    def web_key(self) -> str | None: ...
-    @property
-    def thumbnail_key(self) -> str | None: ...
-    @property
-    def image_width(self) -> int | None: ...
-    @property
-    def image_height(self) -> int | None: ...
-    @property
-    def image_content_type(self) -> str | None: ...
-
-
-class BookLike(Protocol):
-    @property
-    def magic_code(self) -> str: ...
-    @property
-    def revision(self) -> int: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def author(self) -> str: ...
-    @property
-    def teacher(self) -> str: ...
-    @property
-    def school(self) -> str | None: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def updated_at(self) -> datetime: ...
-    @property
-    def pages(self) -> Sequence[PageLike]: ...
+from magicshelf.books.service import BookRecord, PageRecord
 
 
 def _timestamp(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def illustration_json(page: PageLike) -> dict[str, Any] | None:
+def illustration_json(page: PageRecord) -> dict[str, Any] | None:
     if page.master_key is None:
         return None
     return {
@@ -70,11 +31,11 @@ def illustration_json(page: PageLike) -> dict[str, Any] | None:
     }
 
 
-def page_json(page: PageLike) -> dict[str, Any]:
+def page_json(page: PageRecord) -> dict[str, Any]:
     return {"number": page.number, "text": page.text, "illustration": illustration_json(page)}
 
 
-def book_json(book: BookLike) -> dict[str, Any]:
+def book_json(book: BookRecord) -> dict[str, Any]:
     code = codes.display(book.magic_code)
     return {
         "magic_code": code,

@@ -109,10 +109,11 @@ def _field_names(record: type[Any]) -> list[str]:
 
 # The records' fields name the columns, in order: one list to keep in step, not two.
 _BOOK_FIELDS = _field_names(BookRecord)
+_PAGE_FIELDS = _field_names(PageRecord)
 READ_BOOK = (
     select(
         *(getattr(Book, name) for name in _BOOK_FIELDS),
-        *(getattr(Page, name) for name in _field_names(PageRecord)),
+        *(getattr(Page, name) for name in _PAGE_FIELDS),
     )
     .outerjoin(Page, Page.book_id == Book.id)
     .where(Book.magic_code == bindparam("code"))
@@ -134,6 +135,18 @@ async def read_book(*, database: Database, code: str) -> BookRecord:
         **dict(zip(_BOOK_FIELDS, rows[0], strict=False)),
         # A LEFT JOIN row without a page (number NULL) means the book has no pages.
         pages=tuple(PageRecord(*row[_PAGE_START:]) for row in rows if row[_PAGE_START] is not None),
+    )
+
+
+def page_record(page: Page) -> PageRecord:
+    return PageRecord(*(getattr(page, name) for name in _PAGE_FIELDS))
+
+
+def record_of(book: Book) -> BookRecord:
+    """An edited book as reads see it, so that one presenter answers for both."""
+    return BookRecord(
+        **{name: getattr(book, name) for name in _BOOK_FIELDS},
+        pages=tuple(page_record(page) for page in book.pages),
     )
 
 

@@ -16,7 +16,7 @@ from magicshelf.books.api import (
 )
 from magicshelf.books.present import illustration_json
 from magicshelf.books.schemas import IllustrationOut
-from magicshelf.books.service import end_read
+from magicshelf.books.service import end_read, page_record
 from magicshelf.deps import ResourcesDep, SessionDep
 from magicshelf.errors import UnprocessableImage, UnsupportedImage, documented
 from magicshelf.http import JSON
@@ -81,7 +81,7 @@ async def put_illustration(
     finally:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-    return JSON(illustration_json(page))
+    return JSON(illustration_json(page_record(page)))
 
 
 @router.delete(

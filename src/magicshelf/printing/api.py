@@ -12,7 +12,8 @@ from fastapi import APIRouter, Header, Request, Response
 
 from magicshelf.books import codes
 from magicshelf.books.api import LOOKUP_PROBLEMS, BookRecordDep
-from magicshelf.books.present import BookLike, etag, etag_matches
+from magicshelf.books.present import etag, etag_matches
+from magicshelf.books.service import BookRecord
 from magicshelf.deps import ResourcesDep
 from magicshelf.errors import documented
 from magicshelf.illustrations.storage import BlobStorage
@@ -32,7 +33,7 @@ async def _read(storage: BlobStorage, key: str | None) -> bytes | None:
     return b"".join([chunk async for chunk in blob.chunks])
 
 
-async def printable(book: BookLike, storage: BlobStorage) -> PrintBook:
+async def printable(book: BookRecord, storage: BlobStorage) -> PrintBook:
     images = await asyncio.gather(*(_read(storage, page.master_key) for page in book.pages))
     return PrintBook(
         title=book.title,
