@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Request, Response
 from magicshelf.app import create_app
 from magicshelf.books import codes, service
 from magicshelf.errors import BookNotFound
-from magicshelf.hot import HotRoute, hot_routes
+from magicshelf.hot import HotRoutes, hot_routes
 from magicshelf.settings import Settings
 from tests.books.test_api import NEW_BOOK, assert_problem
 from tests.illustrations.test_api import put_drawing
@@ -23,7 +23,7 @@ from tests.images import drawing, encode
 async def routed(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The same app on the same database, without its hot routes: FastAPI's routes answer."""
     plain = create_app(settings)
-    plain.router.routes = [r for r in plain.router.routes if not isinstance(r, HotRoute)]
+    plain.router.routes = [r for r in plain.router.routes if not isinstance(r, HotRoutes)]
     async with plain.router.lifespan_context(plain):
         transport = httpx.ASGITransport(app=plain)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
@@ -135,7 +135,8 @@ def test_only_plain_endpoints_taking_request_segment_and_if_none_match_can_be_ho
     async def depending(request: Request, name: str, if_none_match: str | None) -> Response:
         return Response()
 
-    assert [route.path for route in hot_routes([router], endpoints=[thing])] == ["/things/{name}"]
+    hot = hot_routes([router], endpoints=[thing])
+    assert hot.url_path_for("thing", name="x") == "/things/x"
     for refused in (other, deep, checked, depending):
         with pytest.raises(TypeError, match="cannot be served hot"):
             hot_routes([router], endpoints=[refused])

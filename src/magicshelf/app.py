@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> MagicShelfApp:
     install_docs(app)
     install_web(app)
     # Ahead of FastAPI's routes for the same paths, which stay to document them.
-    app.router.routes[0:0] = hot_routes(routers, endpoints=[books_api.read_book, media.media])
+    app.router.routes.insert(0, hot_routes(routers, endpoints=[books_api.read_book, media.media]))
     # Added last, runs first: metrics see every request, including refused bodies, and
     # HEAD requests reach them all as the GET they stand for.
     app.add_middleware(BodyLimit, limit_for=partial(_body_limit, settings))

@@ -1,13 +1,13 @@
-"""The hottest reads, answered by small routes placed ahead of FastAPI's own.
+"""The hottest reads, answered by one small route placed ahead of FastAPI's own.
 
 Families open a book (``GET /api/books/{code}``) and its pictures (``GET /media/{key}``)
 far more often than anything else happens. For each request FastAPI's route builds a
 dependency graph's inputs and wraps the endpoint in exit-stack and exception layers:
-about 60 µs of CPU, as much as the rest of a book read (bench/NOTES.md). A ``HotRoute``
-calls the *same* endpoint function with its path segment and ``If-None-Match``, and
+about 60 µs of CPU, as much as the rest of a book read (bench/NOTES.md). ``HotRoutes``
+calls the *same* endpoint functions with their path segment and ``If-None-Match``, and
 nothing else differs: it sits in the router, so routing (``root_path`` included), the
 app's exception handlers and every middleware apply to it exactly as to the FastAPI
-route, which stays in the router behind it and documents the operation.
+routes, which stay in the router behind it and document the operations.
 
 A hot endpoint takes exactly ``(request, <one path segment>, if_none_match)`` as plain
 strings with no dependencies or constraints, so calling it directly skips nothing; that
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -26,7 +27,7 @@ from starlette._utils import get_route_path
 from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
 HotEndpoint = Callable[[Request, str, str | None], Awaitable[Response]]
@@ -38,10 +39,15 @@ def _plain_parameters(route: APIRoute) -> bool:
     return not dependant.dependencies and all(not p.field_info.metadata for p in params)
 
 
-class HotRoute(BaseRoute):
-    """GET on ``<prefix>/{name}`` with one non-empty segment, straight to the endpoint."""
+@dataclass(frozen=True)
+class _Hot:
+    route: APIRoute
+    prefix: str  # the template up to its one parameter: "/api/books/"
+    parameter: str
+    endpoint: HotEndpoint
 
-    def __init__(self, route: APIRoute) -> None:
+    @staticmethod
+    def of(route: APIRoute) -> _Hot:
         prefix, _, name = route.path.rpartition("/{")
         parameters = list(inspect.signature(route.endpoint).parameters)
         if (
@@ -50,37 +56,53 @@ class HotRoute(BaseRoute):
             or not _plain_parameters(route)
         ):
             raise TypeError(f"{route.path} cannot be served hot: {parameters}")
-        self.route = route
-        self.path = route.path  # what metrics label the request with, as for the route
-        self.path_format = route.path_format
-        self.name = route.name
-        self._prefix = prefix + "/"
-        self._parameter = name[:-1]
-        self._endpoint: HotEndpoint = route.endpoint
+        return _Hot(route, prefix + "/", name[:-1], route.endpoint)
+
+
+def _if_none_match(scope: Scope) -> str | None:
+    # The raw header list, as Request.headers would read it, without building a Headers.
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            return str(value.decode("latin-1"))
+    return None
+
+
+class HotRoutes(BaseRoute):
+    """GET on ``<prefix>/{name}`` (one non-empty segment), straight to the endpoint."""
+
+    def __init__(self, routes: Sequence[APIRoute]) -> None:
+        self._hot = [_Hot.of(route) for route in routes]
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] != "http" or scope["method"] != "GET":
-            return Match.NONE, {}
-        path = get_route_path(scope)
-        if not path.startswith(self._prefix):
-            return Match.NONE, {}
-        segment = path[len(self._prefix) :]
-        if not segment or "/" in segment:
-            return Match.NONE, {}
-        return Match.FULL, {"route": self, "path_params": {self._parameter: segment}}
+        if scope["type"] == "http" and scope["method"] == "GET":
+            path = get_route_path(scope)
+            for hot in self._hot:
+                if path.startswith(hot.prefix):
+                    segment = path[len(hot.prefix) :]
+                    if segment and "/" not in segment:
+                        # "route": what metrics label the request with, as for the route.
+                        return Match.FULL, {
+                            "route": hot.route,
+                            "endpoint": hot.endpoint,
+                            "path_params": {hot.parameter: segment},
+                        }
+        return Match.NONE, {}
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
-        return self.route.url_path_for(name, **path_params)
+        for hot in self._hot:
+            if hot.route.name == name:
+                return hot.route.url_path_for(name, **path_params)
+        raise NoMatchFound(name, path_params)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        segment: str = scope["path_params"][self._parameter]
-        response = await self._endpoint(request, segment, request.headers.get("if-none-match"))
+        endpoint: HotEndpoint = scope["endpoint"]
+        [segment] = scope["path_params"].values()
+        response = await endpoint(Request(scope, receive), segment, _if_none_match(scope))
         await response(scope, receive, send)
 
 
-def hot_routes(routers: Iterable[APIRouter], *, endpoints: Sequence[object]) -> list[HotRoute]:
-    """Hot routes for the routes of these routers that call one of ``endpoints``."""
+def hot_routes(routers: Iterable[APIRouter], *, endpoints: Sequence[object]) -> HotRoutes:
+    """One route serving the routes of these routers that call one of ``endpoints``."""
     found = [
         route
         for router in routers
@@ -89,4 +111,4 @@ def hot_routes(routers: Iterable[APIRouter], *, endpoints: Sequence[object]) -> 
     ]
     if len(found) != len(endpoints):
         raise LookupError(f"hot endpoints without a route: {endpoints} → {found}")
-    return [HotRoute(route) for route in found]
+    return HotRoutes(found)

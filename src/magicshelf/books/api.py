@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
+import orjson
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -34,7 +35,7 @@ from magicshelf.errors import (
     WrongEditKey,
     documented,
 )
-from magicshelf.http import JSON
+from magicshelf.http import JSON, Prepared, RawHeaders
 from magicshelf.resources import resources
 
 router = APIRouter(prefix="/api/books", tags=["books"])
@@ -138,8 +139,13 @@ _created_links = {
 _etag = {"ETag": {"description": "The book's revision", "schema": {"type": "string"}}}
 
 
-def _book_response(book: service.BookRecord) -> JSON:
-    return JSON(book_json(book), headers={"ETag": etag(book), "Cache-Control": "no-cache"})
+def _revalidated(tag: str) -> RawHeaders:
+    return [(b"etag", tag.encode()), (b"cache-control", b"no-cache")]
+
+
+def _book_response(book: service.BookRecord) -> Prepared:
+    headers = [*_revalidated(etag(book)), (b"content-type", b"application/json")]
+    return Prepared(orjson.dumps(book_json(book)), headers)
 
 
 @router.post(
@@ -189,8 +195,7 @@ async def read_book(
             # second query, for the whole book.
             tag = etag(await service.read_revision(database=database, code=compact))
             if etag_matches(if_none_match, tag):
-                headers = {"ETag": tag, "Cache-Control": "no-cache"}
-                return Response(status_code=304, headers=headers)
+                return Prepared(b"", _revalidated(tag), status_code=304)
         return _book_response(await service.read_book(database=database, code=compact))
 
     return await _find_counting_misses(held.misses, code, await client_address(request), find)

@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from magicshelf.books.present import etag_matches
 from magicshelf.errors import MediaNotFound, documented
+from magicshelf.http import Prepared, RawHeaders
 from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
     Blob,
@@ -24,6 +25,10 @@ router = APIRouter(tags=["illustrations"])
 # read itself. Larger renditions stream, so memory stays flat however many are in flight
 # and however slow the phones that fetch them.
 WHOLE_BLOB_BYTES = 512 * 1024
+_IMMUTABLE: RawHeaders = [
+    (b"cache-control", CACHE_CONTROL.encode()),
+    (b"x-content-type-options", b"nosniff"),
+]
 
 
 @router.get(
@@ -42,13 +47,9 @@ async def media(
     if not is_valid_key(key):
         raise MediaNotFound("There is no image with this name.")
     tag = f'"{key.split(".")[0]}"'
-    headers = {
-        "ETag": tag,
-        "Cache-Control": CACHE_CONTROL,
-        "X-Content-Type-Options": "nosniff",
-    }
+    headers: RawHeaders = [(b"etag", tag.encode()), *_IMMUTABLE]
     if etag_matches(if_none_match, tag):
-        return Response(status_code=304, headers=headers)
+        return Prepared(b"", headers, status_code=304)
     # Served by magicshelf.hot, which calls it directly: no dependencies allowed here.
     held = resources(request)
     recent = held.recent_media
@@ -59,7 +60,9 @@ async def media(
             recent.put(key, found)
     if found is None:
         raise MediaNotFound("There is no image with this name.")
+    content_type = content_type_for(key)
     if isinstance(found, bytes):
-        return Response(found, media_type=content_type_for(key), headers=headers)
-    headers["Content-Length"] = str(found.size)
-    return StreamingResponse(found.chunks, media_type=content_type_for(key), headers=headers)
+        return Prepared(found, [*headers, (b"content-type", content_type.encode())])
+    response = StreamingResponse(found.chunks, media_type=content_type)
+    response.raw_headers[:0] = [*headers, (b"content-length", str(found.size).encode())]
+    return response
