@@ -23,11 +23,11 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 
 from bench import images
 from magicshelf.books import codes
-from magicshelf.books.keys import hash_edit_key
 from magicshelf.books.models import ILLUSTRATION_COLUMNS, PAGE_COUNT, Book
 from magicshelf.books.present import etag
 from magicshelf.illustrations.pipeline import process_image
 from magicshelf.illustrations.storage import LocalStorage, key_for
+from magicshelf.tokens import token_hash
 
 # Every seeded book opens with this key, so upload scenarios can edit any of them.
 EDIT_KEY = "bench-edit-key-not-secret-0123456789abcdefghijklmnopqrstuv"
@@ -124,7 +124,7 @@ async def seed_books(
     started = time.perf_counter()
     all_codes = unique_codes(count, rng)
     now = datetime(2026, 11, 27, 13, 2, 31, 28270, tzinfo=UTC)
-    key_hash = hash_edit_key(EDIT_KEY)
+    key_hash = token_hash(EDIT_KEY)
     connection = await asyncpg.connect(url)
     try:
         async with connection.transaction():

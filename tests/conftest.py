@@ -73,7 +73,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     url: str = request.getfixturevalue("migrated_postgres")
     yield url
-    asyncio.run(_execute_autocommit(url, "TRUNCATE books RESTART IDENTITY CASCADE"))
+    asyncio.run(
+        _execute_autocommit(url, "TRUNCATE books, teachers, links RESTART IDENTITY CASCADE")
+    )
 
 
 @pytest.fixture(params=BACKENDS)

@@ -14,6 +14,7 @@ from magicshelf import migrations
 from magicshelf.books import models  # noqa: F401 - the tables join Base.metadata
 from magicshelf.db import Base
 from magicshelf.settings import Settings
+from magicshelf.teachers import models as teacher_models  # noqa: F401
 
 
 async def _tables(settings: Settings) -> set[str]:

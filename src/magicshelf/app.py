@@ -21,6 +21,7 @@ from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
 from magicshelf.resources import Resources, open_resources
 from magicshelf.settings import Settings
+from magicshelf.teachers import api as teachers_api
 from magicshelf.web import install as install_web
 from magicshelf.web.security import HTMLSecurityHeaders
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> MagicShelfApp:
         illustrations_api.router,
         media.router,
         printing_api.router,
+        teachers_api.router,
         health.router,
         metrics.router,
     ]

@@ -1,4 +1,4 @@
-"""The ``magicshelf`` command: serve, migrate, demo, gc."""
+"""The ``magicshelf`` command: serve, migrate, demo, gc, teacher."""
 
 from __future__ import annotations
 
@@ -122,6 +122,20 @@ def _gc(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _teacher_link(settings: Settings, args: argparse.Namespace) -> int:
+    from magicshelf.teachers.cli import teacher_link
+
+    try:
+        url = asyncio.run(teacher_link(settings, email=args.email, purpose=args.purpose))
+    except ValueError as error:
+        print(f"magicshelf: {error}", file=sys.stderr)
+        return 2
+    words = "Invitation" if args.purpose == "invite" else "Password reset"
+    print(f"{words} link for {args.email.lower()} (works once, for {settings.invitation_hours} h):")
+    print(url)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="magicshelf", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="only blobs older than this many seconds (MAGICSHELF_GC_GRACE_SECONDS, 3600)",
     )
     gc.set_defaults(handler=_gc)
+    teacher = commands.add_parser("teacher", help="one-time links for teachers")
+    links = teacher.add_subparsers(dest="action", required=True)
+    for purpose, action, text in (
+        ("invite", "invite", "print an invitation link for a new teacher"),
+        ("reset", "reset", "print a link that sets a new password"),
+    ):
+        link = links.add_parser(action, help=text)
+        link.add_argument("email")
+        link.set_defaults(handler=_teacher_link, purpose=purpose)
     return parser
 
 

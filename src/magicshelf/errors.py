@@ -6,17 +6,25 @@ Hierarchy (status in brackets)::
     ├── BadRequest [400]            malformed JSON and other unreadable requests
     │   └── InvalidCode [400]       wrong length, foreign symbol or failing check symbol
     ├── MissingEditKey [401]
+    ├── NotSignedIn [401]           no valid session cookie on a teacher endpoint
+    ├── WrongCredentials [401]      email or password wrong (the same answer for both)
     ├── WrongEditKey [403]
+    ├── CrossSiteRequest [403]      a teacher request whose Origin is another site
+    ├── NotAdmin [403]              only the school's admin may do this
+    ├── InvitationRequired [403]    sign-up needs a valid invitation (MAGICSHELF_SIGNUP)
+    ├── LinkNotValid [403]          unknown, used, expired or someone else's one-time link
     ├── NotFound [404]              no such address
     │   ├── BookNotFound
     │   ├── PageNotFound
     │   └── MediaNotFound
     ├── MethodNotAllowed [405]      the address exists, the method does not (Allow says which)
+    ├── EmailTaken [409]            a teacher already has this email
     ├── PayloadTooLarge [413]       request body or upload over its limit
     ├── UnsupportedImage [415]      not PNG, JPEG or WebP (judged by the bytes)
     ├── InvalidInput [422]          fields that break a rule (carries per-field errors)
     ├── UnprocessableImage [422]    corrupt, truncated or too many pixels
-    └── TooManyMisses [429]         too many unknown codes from one client
+    ├── TooManyMisses [429]         too many unknown codes from one client
+    └── TooManyLogins [429]         too many failed sign-ins for an account or an address
 
 Each class is the one definition of its problem: status, type and title. Routes raise
 these; Starlette's own HTTP errors (unknown address, wrong method, a body cut off at its
@@ -76,6 +84,56 @@ class MissingEditKey(MagicShelfError):
         )
 
 
+class NotSignedIn(MagicShelfError):
+    status, slug, title = 401, "sign-in-required", "Please sign in"
+    detail_text: ClassVar[str] = (
+        "Sign in with POST /api/session; the session cookie it sets does the rest."
+    )
+
+    def __init__(self) -> None:
+        challenge = {"WWW-Authenticate": 'Cookie realm="magicshelf"'}
+        super().__init__(self.detail_text, headers=challenge)
+
+
+class WrongCredentials(NotSignedIn):
+    slug, title = "wrong-credentials", "Wrong email or password"
+    detail_text = (
+        "Check the email and the password. A forgotten password can be reset by the school's admin."
+    )
+
+
+class CrossSiteRequest(MagicShelfError):
+    status, slug, title = 403, "cross-site-request", "This request came from another site"
+
+    def __init__(self) -> None:
+        super().__init__("Teacher requests are only taken from MagicShelf's own pages.")
+
+
+class NotAdmin(MagicShelfError):
+    status, slug, title = 403, "admin-only", "Only the school's admin can do this"
+
+
+class InvitationRequired(MagicShelfError):
+    status, slug, title = 403, "invitation-required", "Sign-up needs an invitation"
+
+
+class LinkNotValid(MagicShelfError):
+    status, slug, title = 403, "link-not-valid", "This link does not work"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The link is unknown, already used, expired, or for another email. Ask the "
+            "school's admin for a new one."
+        )
+
+
+class EmailTaken(MagicShelfError):
+    status, slug, title = 409, "email-taken", "A teacher already has this email"
+
+    def __init__(self) -> None:
+        super().__init__("Sign in instead, or ask the school's admin to reset the password.")
+
+
 class WrongEditKey(MagicShelfError):
     status, slug, title = 403, "wrong-edit-key", "This edit key does not open this book"
 
@@ -123,6 +181,7 @@ class UnsupportedImage(MagicShelfError):
 FIELD_ERROR_CODES = {
     "required": "the field is missing",
     "empty": "the text is empty or only spaces",
+    "too_short": "the text has fewer than `limit` characters (`actual`)",
     "too_long": "the text has more than `limit` characters (`actual`)",
     "too_many": "the list has more than `limit` entries (`actual`)",
     "control_characters": "the text has control characters (page texts may break lines)",
@@ -172,21 +231,31 @@ def _header(description: str, kind: str = "string") -> dict[str, Any]:
 
 
 _PROBLEM_HEADERS = {
-    401: {"WWW-Authenticate": _header("Bearer, the scheme of the edit key")},
+    401: {"WWW-Authenticate": _header("Bearer (the edit key) or Cookie (a teacher's session)")},
     429: {"Retry-After": _header("Seconds to wait before the next lookup", "integer")},
 }
 
 
-class TooManyMisses(MagicShelfError):
-    status, slug, title = 429, "too-many-misses", "Too many unknown magic codes"
+class _Throttled(MagicShelfError):
+    status = 429
+    what: ClassVar[str]
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, round(retry_after / 60))
         super().__init__(
-            f"Too many codes that do not exist were tried from here. "
-            f"Please wait about {minutes} minute(s) and try again.",
+            f"{self.what} Please wait about {minutes} minute(s) and try again.",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+class TooManyMisses(_Throttled):
+    slug, title = "too-many-misses", "Too many unknown magic codes"
+    what = "Too many codes that do not exist were tried from here."
+
+
+class TooManyLogins(_Throttled):
+    slug, title = "too-many-logins", "Too many failed sign-ins"
+    what = "Too many wrong passwords."
 
 
 class FieldErrorOut(BaseModel):
@@ -268,6 +337,10 @@ _EXPECTED_TYPE = {
     "model_attributes_type": "object",
 }
 _RANGE = {"greater_than_equal": ("ge", "min"), "less_than_equal": ("le", "max")}
+_LENGTH = {
+    "string_too_short": ("too_short", "min_length"),
+    "string_too_long": ("too_long", "max_length"),
+}
 
 
 def _field_error(error: Mapping[str, Any]) -> FieldError:
@@ -279,6 +352,9 @@ def _field_error(error: Mapping[str, Any]) -> FieldError:
         limit, actual = int(context["max_length"]), int(context["actual_length"])
         text = f"must have at most {limit} entries (it has {actual})"
         return FieldError(name, "too_many", text, {"limit": limit, "actual": actual})
+    if kind in _LENGTH:  # pydantic's own string limits (passwords)
+        limit, actual = int(context[_LENGTH[kind][1]]), len(str(error.get("input", "")))
+        return FieldError(name, _LENGTH[kind][0], message, {"limit": limit, "actual": actual})
     if kind in FIELD_ERROR_CODES:
         params = {k: v for k, v in context.items() if isinstance(v, int | str)}
         return FieldError(name, kind, message, params)

@@ -20,6 +20,7 @@ from magicshelf.illustrations.recent import RecentBlobs
 from magicshelf.illustrations.storage import BlobStorage, storage_from_url
 from magicshelf.renderer import Renderer
 from magicshelf.settings import Settings
+from magicshelf.teachers.throttle import LoginThrottle
 
 if TYPE_CHECKING:  # metrics.py serves /metrics from these resources
     from magicshelf.metrics import Metrics
@@ -33,6 +34,7 @@ class Resources:
     renderer: Renderer
     misses: MissLimiter
     recent_media: RecentBlobs
+    logins: LoginThrottle
     metrics: Metrics
 
 
@@ -63,6 +65,7 @@ async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[
                     limit=settings.miss_limit, window_seconds=settings.miss_window_seconds
                 ),
                 recent_media=RecentBlobs(max_bytes=settings.media_cache_bytes),
+                logins=LoginThrottle(settings),
                 metrics=metrics,
             )
         finally:

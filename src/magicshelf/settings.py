@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
@@ -32,6 +32,15 @@ class Settings(BaseSettings):
 
     miss_limit: Positive = 20
     miss_window_seconds: Positive = 600
+
+    # Teacher accounts: who may sign up, how long a session lasts, how links are made.
+    signup: Literal["first", "invite", "open"] = "first"
+    public_url: str = ""  # e.g. https://livros.escola.example; sessions are Secure on https
+    session_days: Positive = 14
+    invitation_hours: Positive = 72
+    login_failures_per_account: Positive = 10
+    login_failures_per_address: Positive = 50
+    login_window_seconds: Positive = 900
 
     gc_grace_seconds: Annotated[int, Field(ge=0)] = 3600
     db_pool_size: Positive = 20
@@ -65,6 +74,18 @@ class Settings(BaseSettings):
         elif db_scheme == "sqlite":
             rest = self.database_url.split("://", 1)[1]
             object.__setattr__(self, "database_url", f"sqlite+aiosqlite://{rest}")
+        if self.public_url:
+            public = urlsplit(self.public_url)
+            if (
+                public.scheme not in ("http", "https")
+                or not public.netloc
+                or public.path.strip("/")
+            ):
+                raise ValueError(
+                    "MAGICSHELF_PUBLIC_URL must be the site's origin, like "
+                    f"https://livros.escola.example, got {self.public_url!r}"
+                )
+            object.__setattr__(self, "public_url", f"{public.scheme}://{public.netloc}")
         storage = urlsplit(self.storage_url)
         if storage.scheme not in ("file", "s3"):
             raise ValueError(

@@ -14,11 +14,11 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from magicshelf.books import codes
-from magicshelf.books.keys import edit_key_matches, hash_edit_key, new_edit_key
 from magicshelf.books.models import PAGE_COUNT, Book, Page, utcnow
 from magicshelf.books.schemas import BookCreate, BookUpdate
 from magicshelf.db import Database
 from magicshelf.errors import BookNotFound, WrongEditKey
+from magicshelf.tokens import new_token, token_hash, token_matches
 
 log = logging.getLogger(__name__)
 CODE_ATTEMPTS = 8
@@ -34,7 +34,7 @@ async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book,
     With N books stored, a fresh code collides with probability N / 31^8 (one in 850,000
     at a million books); the unique constraint is the arbiter and a collision draws again.
     """
-    edit_key = new_edit_key()
+    edit_key = new_token()
     texts = {page.number: page.text for page in data.pages}
     for attempt in range(1, CODE_ATTEMPTS + 1):
         now = utcnow()
@@ -44,7 +44,7 @@ async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book,
             author=data.author,
             teacher=data.teacher,
             school=data.school,
-            edit_key_hash=hash_edit_key(edit_key),
+            edit_key_hash=token_hash(edit_key),
             revision=1,
             created_at=now,
             updated_at=now,
@@ -174,7 +174,7 @@ async def read_revision(*, database: Database, code: str) -> BookRevision:
 
 
 def authorize(*, book: Book, edit_key: str) -> None:
-    if not edit_key_matches(edit_key, book.edit_key_hash):
+    if not token_matches(edit_key, book.edit_key_hash):
         raise WrongEditKey()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import magicshelf.books.models  # noqa: F401  (registers the tables)
+import magicshelf.books.models
+import magicshelf.teachers.models  # noqa: F401
 from magicshelf.db import Base
 
 connection = context.config.attributes.get("connection")

@@ -1,0 +1,1 @@
+"""Teacher accounts: sign-up, passwords, sessions, invitations and password resets."""
