@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -26,6 +27,7 @@ from tests.postgres import postgres_cluster
 from tests.s3server import S3Server, moto_s3
 
 BACKENDS = ["sqlite", "postgresql"]
+Client = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
@@ -117,6 +119,30 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+
+
+@pytest.fixture
+def teachers_client(tmp_path: Path, database_url: str) -> Client:
+    """A client on an app with these settings; answers are checked against the contract."""
+
+    @asynccontextmanager
+    async def client(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
+        app = create_app(make_settings(tmp_path, database_url, **overrides))
+        contract = Contract(app.openapi())
+
+        async def check(response: httpx.Response) -> None:
+            await response.aread()
+            contract.check(response)
+
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://test", event_hooks={"response": [check]}
+            ) as http:
+                http.app = app  # type: ignore[attr-defined]
+                yield http
+
+    return client
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from magicshelf import migrations
 from magicshelf.books import models  # noqa: F401 - the tables join Base.metadata
+from magicshelf.classes import models as class_models  # noqa: F401
 from magicshelf.db import Base
 from magicshelf.settings import Settings
 from magicshelf.teachers import models as teacher_models  # noqa: F401

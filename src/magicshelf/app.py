@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from magicshelf import health, metrics
 from magicshelf.books import api as books_api
+from magicshelf.classes import api as classes_api
 from magicshelf.docs import install as install_docs
 from magicshelf.docs import operation_id
 from magicshelf.errors import install_problem_handlers
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> MagicShelfApp:
         media.router,
         printing_api.router,
         teachers_api.router,
+        classes_api.router,
         health.router,
         metrics.router,
     ]

@@ -11,12 +11,14 @@ Hierarchy (status in brackets)::
     ├── WrongEditKey [403]
     ├── CrossSiteRequest [403]      a teacher request whose Origin is another site
     ├── NotAdmin [403]              only the school's admin may do this
+    ├── NotClassOwner [403]         only the class's own teacher may do this
     ├── InvitationRequired [403]    sign-up needs a valid invitation (MAGICSHELF_SIGNUP)
     ├── LinkNotValid [403]          unknown, used, expired or someone else's one-time link
     ├── NotFound [404]              no such address
     │   ├── BookNotFound
     │   ├── PageNotFound
-    │   └── MediaNotFound
+    │   ├── MediaNotFound
+    │   └── ClassNotFound           also a class the teacher does not share
     ├── MethodNotAllowed [405]      the address exists, the method does not (Allow says which)
     ├── EmailTaken [409]            a teacher already has this email
     ├── PayloadTooLarge [413]       request body or upload over its limit
@@ -113,6 +115,10 @@ class NotAdmin(MagicShelfError):
     status, slug, title = 403, "admin-only", "Only the school's admin can do this"
 
 
+class NotClassOwner(MagicShelfError):
+    status, slug, title = 403, "class-owner-only", "Only the class's own teacher can do this"
+
+
 class InvitationRequired(MagicShelfError):
     status, slug, title = 403, "invitation-required", "Sign-up needs an invitation"
 
@@ -158,6 +164,13 @@ class PageNotFound(NotFound):
 
 class MediaNotFound(NotFound):
     slug, title = "media-not-found", "No such image"
+
+
+class ClassNotFound(NotFound):
+    slug, title = "class-not-found", "No such class"
+
+    def __init__(self) -> None:
+        super().__init__("There is no class with this id among yours.")
 
 
 class MethodNotAllowed(MagicShelfError):

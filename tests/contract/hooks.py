@@ -4,6 +4,9 @@
   symbol, so valid codes are drawn here, typed the ways people type them.
 - ``image/png``, ``image/jpeg``, ``image/webp`` (the drawing upload's part types): real
   small pictures, so that uploads exercise the whole image pipeline.
+- A teacher's session: the test signs up the school's admin before the run and hands the
+  cookie over (MAGICSHELF_FUZZ_SESSION); it is sent to every teacher and class operation,
+  and renewed by signing in again whenever the fuzzer has signed it out.
 - Edit keys: each book's key is kept from the answer that created it and sent as the
   Bearer token of later changes to that book. Given as auth (not as a link parameter),
   the fuzzer knows the key is real, and also checks that changes without it, or with a
@@ -13,6 +16,9 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import urllib.request
 from typing import Any
 
 import schemathesis
@@ -45,12 +51,46 @@ def pictures(draw: st.DrawFn, *, kind: str) -> bytes:
     return buffer.getvalue()
 
 
+_SESSION = {"cookie": os.environ.get("MAGICSHELF_FUZZ_SESSION", "")}
+_LOGIN = json.loads(os.environ.get("MAGICSHELF_FUZZ_LOGIN", "{}"))
+_SERVER = os.environ.get("MAGICSHELF_FUZZ_SERVER", "")
+
+
+def _sign_in_again() -> str:
+    request = urllib.request.Request(
+        f"{_SERVER}/api/session",
+        data=json.dumps(_LOGIN).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        cookie = answer.headers["Set-Cookie"].split(";")[0]
+    return str(cookie.split("=", 1)[1])
+
+
 @schemathesis.hook
 def after_call(context: schemathesis.HookContext, case: schemathesis.Case, response: Any) -> None:
+    ended = (case.operation.method.upper(), case.operation.path) == ("DELETE", "/api/session")
+    if ended and response.status_code == 204:
+        _SESSION["cookie"] = ""  # the next teacher request signs in again
     made = (case.operation.method.upper(), case.operation.path) == ("POST", "/api/books")
     if made and response.status_code == 201:
         created = response.json()
         _EDIT_KEYS[codes.parse(created["magic_code"])] = created["edit_key"]
+
+
+@schemathesis.auth(refresh_interval=None)
+class TeacherSession:
+    def get(self, case: schemathesis.Case, context: Any) -> str | None:
+        path = case.operation.path
+        if not path.startswith(("/api/classes", "/api/me", "/api/session", "/api/invitations")):
+            return None
+        if not _SESSION["cookie"]:
+            _SESSION["cookie"] = _sign_in_again()
+        return _SESSION["cookie"]
+
+    def set(self, case: schemathesis.Case, data: str, context: Any) -> None:
+        case.cookies = {**(case.cookies or {}), "magicshelf_session": data}
 
 
 @schemathesis.auth(refresh_interval=None)

@@ -10,10 +10,13 @@ JSON Schema cannot say (valid magic codes, real pictures).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import httpx
 
 from tests.served import served
 
@@ -30,8 +33,14 @@ def test_the_fuzzer_finds_no_failure(empty_database_url: str, tmp_path: Path) ->
         # Guessing codes is what a fuzzer does; the limiter has tests of its own and would
         # otherwise answer 429 to everything after the first 20 misses.
         "MAGICSHELF_MISS_LIMIT": "1000000",
+        "MAGICSHELF_LOGIN_FAILURES_PER_ADDRESS": "1000000",  # likewise for passwords
+        "MAGICSHELF_LOGIN_FAILURES_PER_ACCOUNT": "1000000",
     }
     with served(env) as server:
+        admin = {"name": "Fuzz", "email": "fuzz@magicshelf.test", "password": "fuzz-fuzz-fuzz"}
+        signed_up = httpx.post(f"{server.url}/api/teachers", json=admin)
+        assert signed_up.status_code == 201, signed_up.text
+        login = {"email": admin["email"], "password": admin["password"]}
         fuzz = subprocess.run(
             [
                 str(SCHEMATHESIS),
@@ -50,6 +59,9 @@ def test_the_fuzzer_finds_no_failure(empty_database_url: str, tmp_path: Path) ->
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                 "PYTHONPATH": str(ROOT),
                 "SCHEMATHESIS_HOOKS": "tests.contract.hooks",
+                "MAGICSHELF_FUZZ_SERVER": server.url,
+                "MAGICSHELF_FUZZ_SESSION": signed_up.cookies["magicshelf_session"],
+                "MAGICSHELF_FUZZ_LOGIN": json.dumps(login),
                 "NO_COLOR": "1",
             },
             cwd=tmp_path,  # its example database stays out of the work tree

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,43 +11,15 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
-from magicshelf.app import create_app
 from magicshelf.books.models import utcnow
 from magicshelf.db import Database
 from magicshelf.teachers.models import Link, Teacher, TeacherSession
 from tests.books.test_api import assert_problem
-from tests.conftest import make_settings
-from tests.contract.wire import Contract
+from tests.conftest import Client
 
 ANA = {"name": "Ana Lúcia", "email": "Ana@Escola.br", "password": "girassol-azul-42"}
 LOGIN = {"email": "ana@escola.br", "password": "girassol-azul-42"}
 BIA = {"name": "Bia", "email": "bia@escola.br", "password": "margarida-roxa-7"}
-
-Client = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
-
-
-@pytest.fixture
-def teachers_client(tmp_path: Path, database_url: str) -> Client:
-    """A client on an app with these settings; answers are checked against the contract."""
-
-    @asynccontextmanager
-    async def client(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
-        app = create_app(make_settings(tmp_path, database_url, **overrides))
-        contract = Contract(app.openapi())
-
-        async def check(response: httpx.Response) -> None:
-            await response.aread()
-            contract.check(response)
-
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://test", event_hooks={"response": [check]}
-            ) as http:
-                http.app = app  # type: ignore[attr-defined]
-                yield http
-
-    return client
 
 
 def _database(http: httpx.AsyncClient) -> Database:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
@@ -11,9 +11,11 @@ from pydantic_core import PydanticCustomError
 
 from magicshelf.books import codes
 from magicshelf.books.models import PAGE_COUNT
-from magicshelf.books.text import PageText, PersonName, SchoolName, Title
+from magicshelf.books.text import WHOLE_NUMBER, PageText, PersonName, SchoolName, Title
+from magicshelf.partial import Kept, kept_in_schema
 
-PageNumber = Annotated[int, Field(ge=1, le=PAGE_COUNT, description="1 to 6")]
+# The constraints before the validator, so that the schema says minimum and maximum.
+PageNumber = Annotated[int, Field(ge=1, le=PAGE_COUNT, description="1 to 6"), WHOLE_NUMBER]
 EXAMPLE_CODE = codes.display("ABCDEFGH" + codes.check_symbol("ABCDEFGH"))  # ABC-DEF-GH3
 # Each number at most once, as JSON Schema 2020-12 can say it (OpenAPI 3.1).
 _DISTINCT_NUMBERS: JsonDict = {
@@ -81,35 +83,19 @@ class BookCreate(_Input):
         return pages
 
 
-_KEPT = ("title", "author", "teacher")  # a book always has these: changed, never removed
-
-
-def _update_schema(schema: dict[str, Any]) -> None:
-    # The fields are optional (absent: unchanged), but null is not a value they can take.
-    for name in _KEPT:
-        field = schema["properties"][name]
-        field.update(next(s for s in field.pop("anyOf") if s.get("type") != "null"))
-        field.pop("default", None)
-    schema["examples"] = [{"title": "A Árvore que Cantava"}]
-
-
 class BookUpdate(_Input):
     """Only the fields sent change; ``school`` may be sent as null to remove it."""
 
-    model_config = ConfigDict(json_schema_extra=_update_schema)
+    model_config = ConfigDict(
+        json_schema_extra=kept_in_schema(
+            "title", "author", "teacher", example={"title": "A Árvore que Cantava"}
+        )
+    )
 
-    title: Title | None = None
-    author: PersonName | None = None
-    teacher: PersonName | None = None
+    title: Kept[Title] = None
+    author: Kept[PersonName] = None
+    teacher: Kept[PersonName] = None
     school: SchoolName | None = None
-
-    @field_validator(*_KEPT, mode="before")
-    @classmethod
-    def _kept(cls, value: object) -> object:
-        # Runs only for fields that were sent: an explicit null.
-        if value is None:
-            raise PydanticCustomError("cannot_remove", "cannot be removed, only changed")
-        return value
 
 
 class PageUpdate(_Input):

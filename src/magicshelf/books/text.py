@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 _ALLOWED_IN_TEXT = {"\n", "\t", "\r"}
@@ -68,6 +68,12 @@ def _rules(limit: int, *, multiline: bool = False, required: bool = True) -> tup
     )
 
 
+def _whole(value: object) -> object:
+    # JSON has one kind of number: 2026.0 is the integer 2026 (JSON Schema agrees).
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WHOLE_NUMBER = BeforeValidator(_whole)
 Title = Annotated[str, *_rules(120)]
 PersonName = Annotated[str, *_rules(80)]
 SchoolName = Annotated[str, *_rules(120)]

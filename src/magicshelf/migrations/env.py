@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+# Registers every table with Base.metadata.
 import magicshelf.books.models
+import magicshelf.classes.models
 import magicshelf.teachers.models  # noqa: F401
 from magicshelf.db import Base
 

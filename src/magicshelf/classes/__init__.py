@@ -1,0 +1,1 @@
+"""Classes (turmas): a teacher's group of authors, shared with co-teachers."""
