@@ -8,15 +8,11 @@ answer of the test suite against the documented schema.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Protocol
 
 from magicshelf.books import codes
 from magicshelf.books.service import BookRecord, PageRecord
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+from magicshelf.shapes import timestamp
 
 
 def illustration_json(page: PageRecord) -> dict[str, Any] | None:
@@ -43,8 +39,8 @@ def book_json(book: BookRecord) -> dict[str, Any]:
         "author": book.author,
         "teacher": book.teacher,
         "school": book.school,
-        "created_at": _timestamp(book.created_at),
-        "updated_at": _timestamp(book.updated_at),
+        "created_at": timestamp(book.created_at),
+        "updated_at": timestamp(book.updated_at),
         "pages": [page_json(page) for page in book.pages],
         "links": {"reader": f"/read/{code}", "pdf": f"/api/books/{code}/pdf"},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
@@ -13,6 +13,7 @@ from magicshelf.books import codes
 from magicshelf.books.models import PAGE_COUNT
 from magicshelf.books.text import WHOLE_NUMBER, PageText, PersonName, SchoolName, Title
 from magicshelf.partial import Kept, kept_in_schema
+from magicshelf.shapes import Input, Output
 
 # The constraints before the validator, so that the schema says minimum and maximum.
 PageNumber = Annotated[int, Field(ge=1, le=PAGE_COUNT, description="1 to 6"), WHOLE_NUMBER]
@@ -33,16 +34,12 @@ _EXAMPLE_BOOK = {
 }
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class PageIn(_Input):
+class PageIn(Input):
     number: PageNumber
     text: PageText
 
 
-class BookCreate(_Input):
+class BookCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -83,7 +80,7 @@ class BookCreate(_Input):
         return pages
 
 
-class BookUpdate(_Input):
+class BookUpdate(Input):
     """Only the fields sent change; ``school`` may be sent as null to remove it."""
 
     model_config = ConfigDict(
@@ -98,7 +95,7 @@ class BookUpdate(_Input):
     school: SchoolName | None = None
 
 
-class PageUpdate(_Input):
+class PageUpdate(Input):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"text": "E todos os pássaros vieram ouvir."}]}
     )
@@ -106,13 +103,7 @@ class PageUpdate(_Input):
     text: PageText
 
 
-class _Output(BaseModel):
-    """What the API answers: exactly these fields, as tests check against every answer."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class IllustrationOut(_Output):
+class IllustrationOut(Output):
     url: str
     thumbnail_url: str
     width: int
@@ -120,18 +111,18 @@ class IllustrationOut(_Output):
     content_type: str
 
 
-class PageOut(_Output):
+class PageOut(Output):
     number: int
     text: str
     illustration: IllustrationOut | None
 
 
-class LinksOut(_Output):
+class LinksOut(Output):
     reader: str
     pdf: str
 
 
-class BookOut(_Output):
+class BookOut(Output):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -169,7 +160,7 @@ class BookOut(_Output):
     links: LinksOut
 
 
-class BookCreated(_Output):
+class BookCreated(Output):
     magic_code: str
     edit_key: str = Field(description="Shown only once: save it to edit the book later.")
     book: BookOut

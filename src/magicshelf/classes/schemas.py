@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from magicshelf.books.text import WHOLE_NUMBER, PersonName, SchoolName
 from magicshelf.partial import Kept, kept_in_schema
+from magicshelf.shapes import Input, Output
 from magicshelf.teachers.schemas import Email
 
 ClassName = PersonName  # "3º ano B", "Turma do Girassol": up to 80 characters
@@ -16,11 +17,7 @@ Year = Annotated[
 ]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class ClassCreate(_Input):
+class ClassCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"name": "3º ano B", "school": "EMEF Monteiro Lobato", "year": 2026}]
@@ -32,7 +29,7 @@ class ClassCreate(_Input):
     year: Year | None = None
 
 
-class ClassUpdate(_Input):
+class ClassUpdate(Input):
     """Only the fields sent change; school and year may be sent as null to remove them."""
 
     model_config = ConfigDict(
@@ -44,23 +41,19 @@ class ClassUpdate(_Input):
     year: Year | None = None
 
 
-class CoTeacherAdd(_Input):
+class CoTeacherAdd(Input):
     model_config = ConfigDict(json_schema_extra={"examples": [{"email": "bia@escola.br"}]})
 
     email: Email
 
 
-class _Output(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ClassTeacherOut(_Output):
+class ClassTeacherOut(Output):
     email: str
     name: str | None = Field(description="null until a teacher signs up with this email")
     owner: bool
 
 
-class ClassOut(_Output):
+class ClassOut(Output):
     id: str
     name: str
     school: str | None
@@ -68,7 +61,7 @@ class ClassOut(_Output):
     teachers: list[ClassTeacherOut] = Field(description="The owner first, then co-teachers")
 
 
-class ClassSummaryOut(_Output):
+class ClassSummaryOut(Output):
     id: str
     name: str
     school: str | None
@@ -76,5 +69,5 @@ class ClassSummaryOut(_Output):
     owner: bool = Field(description="Whether the signed-in teacher owns the class")
 
 
-class ClassListOut(_Output):
+class ClassListOut(Output):
     classes: list[ClassSummaryOut]

@@ -11,7 +11,7 @@ Clients that are not browsers send neither and are not affected.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import APIKeyCookie
@@ -33,6 +33,7 @@ from magicshelf.errors import (
 )
 from magicshelf.http import JSON
 from magicshelf.settings import Settings
+from magicshelf.shapes import timestamp
 from magicshelf.teachers import service
 from magicshelf.teachers.models import Teacher
 from magicshelf.teachers.schemas import (
@@ -92,6 +93,12 @@ def _teacher_json(teacher: Teacher) -> dict[str, object]:
     }
 
 
+def _cookie_rules(settings: Settings) -> dict[str, Any]:
+    """What setting and clearing the cookie share (a browser clears only a twin)."""
+    secure = settings.public_url.startswith("https://")
+    return {"path": "/", "secure": secure, "httponly": True, "samesite": "lax"}
+
+
 def _signed_in(opened: service.Opened, settings: Settings, status_code: int) -> JSON:
     response = JSON(_teacher_json(opened.teacher), status_code=status_code)
     response.set_cookie(
@@ -99,10 +106,7 @@ def _signed_in(opened: service.Opened, settings: Settings, status_code: int) -> 
         opened.token,
         max_age=settings.session_days * 86400,
         expires=opened.expires_at,
-        path="/",
-        secure=settings.public_url.startswith("https://"),
-        httponly=True,
-        samesite="lax",
+        **_cookie_rules(settings),
     )
     return response
 
@@ -166,13 +170,7 @@ async def sign_out(
     """End this session (the cookie stops working everywhere)."""
     await service.sign_out(session=session, token=token or "")
     response = Response(status_code=204)
-    response.delete_cookie(
-        SESSION_COOKIE,
-        path="/",
-        secure=held.settings.public_url.startswith("https://"),
-        httponly=True,
-        samesite="lax",
-    )
+    response.delete_cookie(SESSION_COOKIE, **_cookie_rules(held.settings))
     return response
 
 
@@ -208,7 +206,7 @@ async def make_link(
         "email": link.email,
         "url": url,
         "token": token,
-        "expires_at": link.expires_at.isoformat().replace("+00:00", "Z"),
+        "expires_at": timestamp(link.expires_at),
     }
     return JSON(body, status_code=201)
 

@@ -7,10 +7,11 @@ import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from magicshelf.books.text import PersonName
+from magicshelf.shapes import Input, Output
 
 # Something@something.tld, without spaces or controls: what a school's addresses look
 # like. (Full RFC 5322 is neither needed nor what people type.) The schema says the same.
@@ -41,11 +42,7 @@ Password = Annotated[str, Field(min_length=10, max_length=256), AfterValidator(_
 LinkToken = Annotated[str, Field(pattern="^[A-Za-z0-9_-]{43}$")]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class TeacherCreate(_Input):
+class TeacherCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -62,7 +59,7 @@ class TeacherCreate(_Input):
     )
 
 
-class SessionCreate(_Input):
+class SessionCreate(Input):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"email": "ana@escola.br", "password": "girassol-azul-42"}]}
     )
@@ -72,7 +69,7 @@ class SessionCreate(_Input):
     password: Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_password)]
 
 
-class LinkCreate(_Input):
+class LinkCreate(Input):
     model_config = ConfigDict(json_schema_extra={"examples": [{"email": "bia@escola.br"}]})
 
     email: Email
@@ -82,23 +79,19 @@ class LinkCreate(_Input):
     )
 
 
-class PasswordReset(_Input):
+class PasswordReset(Input):
     token: LinkToken
     password: Password
 
 
-class _Output(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TeacherOut(_Output):
+class TeacherOut(Output):
     id: int
     name: str
     email: str
     is_admin: bool
 
 
-class LinkOut(_Output):
+class LinkOut(Output):
     purpose: Literal["invite", "reset"]
     email: str
     url: str = Field(description="Hand this to the teacher; it works once.")
