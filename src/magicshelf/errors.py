@@ -16,6 +16,7 @@ Hierarchy (status in brackets)::
     ├── LinkNotValid [403]          unknown, used, expired or someone else's one-time link
     ├── NotFound [404]              no such address
     │   ├── BookNotFound
+    │   ├── BookNotPublished        a draft: not counted as a miss, seen by its editors only
     │   ├── PageNotFound
     │   ├── MediaNotFound
     │   └── ClassNotFound           also a class the teacher does not share
@@ -23,6 +24,7 @@ Hierarchy (status in brackets)::
     ├── EmailTaken [409]            a teacher already has this email
     ├── PayloadTooLarge [413]       request body or upload over its limit
     ├── UnsupportedImage [415]      not PNG, JPEG or WebP (judged by the bytes)
+    ├── UnsupportedMediaType [415]  a body of a type the operation does not take
     ├── InvalidInput [422]          fields that break a rule (carries per-field errors)
     ├── UnprocessableImage [422]    corrupt, truncated or too many pixels
     ├── TooManyMisses [429]         too many unknown codes from one client
@@ -158,6 +160,14 @@ class BookNotFound(NotFound):
         super().__init__("Check the code on the note from school and try again.")
 
 
+class BookNotPublished(NotFound):
+    # Not a BookNotFound: the code is right, so it must not count as a guess.
+    slug, title = "book-not-published", "This book is still being written"
+
+    def __init__(self) -> None:
+        super().__init__("The code is right: come back when the teacher has published it.")
+
+
 class PageNotFound(NotFound):
     slug, title = "page-not-found", "A book has pages 1 to 6"
 
@@ -190,6 +200,10 @@ class UnsupportedImage(MagicShelfError):
     status, slug, title = 415, "unsupported-image", "This file is not a PNG, JPEG or WebP image"
 
 
+class UnsupportedMediaType(MagicShelfError):
+    status, slug, title = 415, "unsupported-media-type", "This kind of body is not taken here"
+
+
 # What ``errors[].code`` can say; the README lists them with their parameters.
 FIELD_ERROR_CODES = {
     "required": "the field is missing",
@@ -198,7 +212,8 @@ FIELD_ERROR_CODES = {
     "too_long": "the text has more than `limit` characters (`actual`)",
     "too_many": "the list has more than `limit` entries (`actual`)",
     "control_characters": "the text has control characters (page texts may break lines)",
-    "invalid_characters": "the text is not valid Unicode (an unpaired surrogate)",
+    "invalid_characters": "the text has a character the field does not take (`found`, if any)",
+    "wrong_encoding": "a file is not text in an encoding MagicShelf reads",
     "cannot_remove": "a required field was sent as null",
     "duplicate": "the same `value` appears twice where each must be unique",
     "out_of_range": "the number is below `min` or above `max`",

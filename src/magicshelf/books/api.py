@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from magicshelf.books import codes, service
-from magicshelf.books.misses import MissLimiter
+from magicshelf.books.access import (
+    CodePath,
+    find_counting_misses,
+    load_editable_book,
+    read_book_record,
+    refuse_hidden_draft,
+)
 from magicshelf.books.models import PAGE_COUNT, Book
 from magicshelf.books.present import book_json, etag, etag_matches, page_json
 from magicshelf.books.schemas import (
-    EXAMPLE_CODE,
     BookCreate,
     BookCreated,
     BookOut,
@@ -22,10 +25,11 @@ from magicshelf.books.schemas import (
     PageOut,
     PageUpdate,
 )
-from magicshelf.deps import ClientDep, ResourcesDep, SessionDep, client_address
+from magicshelf.deps import SessionDep, client_address
 from magicshelf.errors import (
     BadRequest,
     BookNotFound,
+    BookNotPublished,
     InvalidCode,
     InvalidInput,
     MissingEditKey,
@@ -40,82 +44,13 @@ from magicshelf.resources import resources
 
 router = APIRouter(prefix="/api/books", tags=["books"])
 
-CodePath = Annotated[
-    str,
-    Path(
-        description=(
-            "The magic code, written any way a person types it: any case, with spaces or "
-            "hyphens anywhere. Nine symbols from `23456789ABCDEFGHJKMNPQRSTUVWXYZ`; the "
-            "last is a check symbol (the weighted sum of the nine symbols' positions in "
-            "that alphabet, weights 1 to 9, is a multiple of 31), so a typo gets 400 "
-            "without any lookup."
-        ),
-        examples=[EXAMPLE_CODE, EXAMPLE_CODE.lower().replace("-", " ")],
-        # Documented only: codes.parse enforces it (with friendlier answers than a 422),
-        # the same way for the routed and the hot way in.
-        json_schema_extra={"pattern": codes.TYPED_PATTERN, "format": "magic-code"},
-    ),
-]
-_bearer = HTTPBearer(auto_error=False, description="The edit key returned when the book was made")
-
-
-_Found = TypeVar("_Found")
-
-
-async def _find_counting_misses(
-    misses: MissLimiter, code: str, client: str, find: Callable[[str], Awaitable[_Found]]
-) -> _Found:
-    """Parse the code, then look it up, counting misses per client (400 → 429 → 404)."""
-    compact = codes.parse(code)
-    wait = await misses.retry_after(client)
-    if wait is not None:
-        raise TooManyMisses(wait)
-    try:
-        return await find(compact)
-    except BookNotFound:
-        await misses.record_miss(client)
-        raise
-
-
-async def read_book_record(request: Request, code: CodePath) -> service.BookRecord:
-    """The book for reading (API, reader page, PDF): one SELECT, no ORM session, misses counted."""
-    held = resources(request)
-
-    async def find(compact: str) -> service.BookRecord:
-        return await service.read_book(database=held.database, code=compact)
-
-    return await _find_counting_misses(held.misses, code, await client_address(request), find)
-
-
-async def load_editable_book(
-    held: ResourcesDep,
-    code: CodePath,
-    session: SessionDep,
-    client: ClientDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Book:
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise MissingEditKey()
-
-    async def find(compact: str) -> Book:
-        return await service.find_book(session=session, code=compact)
-
-    try:
-        book = await _find_counting_misses(held.misses, code, client, find)
-    except BookNotFound:
-        # A key is checked before all else, and it opens no book with this code. (Reads
-        # of the code say 404; the miss is counted all the same.)
-        raise WrongEditKey() from None
-    service.authorize(book=book, edit_key=credentials.credentials)
-    return book
-
-
 BookRecordDep = Annotated[service.BookRecord, Depends(read_book_record)]
 EditableBookDep = Annotated[Book, Depends(load_editable_book)]
 
 
 # The problems each kind of operation can answer, for its documented responses.
 LOOKUP_PROBLEMS = (InvalidCode, BookNotFound, TooManyMisses)
+READ_PROBLEMS = (*LOOKUP_PROBLEMS, BookNotPublished)
 EDIT_PROBLEMS = (*LOOKUP_PROBLEMS, MissingEditKey, WrongEditKey)
 BODY_PROBLEMS = (BadRequest, PayloadTooLarge, InvalidInput)
 PAGE_PROBLEMS = (PageNotFound, InvalidInput)  # a page number out of range, or not a number
@@ -139,12 +74,17 @@ _created_links = {
 _etag = {"ETag": {"description": "The book's revision", "schema": {"type": "string"}}}
 
 
-def _revalidated(tag: str) -> RawHeaders:
-    return [(b"etag", tag.encode()), (b"cache-control", b"no-cache")]
+def _revalidated(tag: str, *, published: bool) -> RawHeaders:
+    # A draft is shown only to its editors: no shared cache may keep it for others.
+    cache = b"no-cache" if published else b"private, no-cache"
+    return [(b"etag", tag.encode()), (b"cache-control", cache)]
 
 
 def _book_response(book: service.BookRecord) -> Prepared:
-    headers = [*_revalidated(etag(book)), (b"content-type", b"application/json")]
+    headers = [
+        *_revalidated(etag(book), published=book.published),
+        (b"content-type", b"application/json"),
+    ]
     return Prepared(orjson.dumps(book_json(book)), headers)
 
 
@@ -178,27 +118,39 @@ async def create_book(data: BookCreate, session: SessionDep) -> Response:
     responses={
         200: {"headers": _etag},
         304: {"description": "Not changed"},
-        **documented(*LOOKUP_PROBLEMS),
+        **documented(*READ_PROBLEMS),
     },
 )
 async def read_book(
     request: Request, code: CodePath, if_none_match: Annotated[str | None, Header()] = None
 ) -> Response:
-    """The book with its six pages. Send `If-None-Match` to get 304 when nothing changed."""
+    """The book with its six pages. Send `If-None-Match` to get 304 when nothing changed.
+
+    A draft (`published: false`) is read only with its edit key or a session of a
+    teacher of its class; others get 404 book-not-published."""
     # Served by magicshelf.hot, which calls it directly: no dependencies allowed here.
     held = resources(request)
     database = held.database
 
     async def find(compact: str) -> Response:
+        draft_allowed = False
         if if_none_match:
             # A revalidation asks for the revision alone; only a changed book costs a
             # second query, for the whole book.
-            tag = etag(await service.read_revision(database=database, code=compact))
+            revision = await service.read_revision(database=database, code=compact)
+            if not revision.published:
+                await refuse_hidden_draft(request, held, compact)
+                draft_allowed = True
+            tag = etag(revision)
             if etag_matches(if_none_match, tag):
-                return Prepared(b"", _revalidated(tag), status_code=304)
-        return _book_response(await service.read_book(database=database, code=compact))
+                headers = _revalidated(tag, published=revision.published)
+                return Prepared(b"", headers, status_code=304)
+        book = await service.read_book(database=database, code=compact)
+        if not (book.published or draft_allowed):
+            await refuse_hidden_draft(request, held, compact)
+        return _book_response(book)
 
-    return await _find_counting_misses(held.misses, code, await client_address(request), find)
+    return await find_counting_misses(held.misses, code, await client_address(request), find)
 
 
 @router.patch(

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -18,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import true
 
 from magicshelf.db import Base
 
@@ -52,7 +55,10 @@ def utcnow() -> datetime:
 
 class Book(Base):
     __tablename__ = "books"
-    __table_args__ = (CheckConstraint("length(magic_code) = 9", name="magic_code_length"),)
+    __table_args__ = (
+        CheckConstraint("length(magic_code) = 9", name="magic_code_length"),
+        Index("ix_books_class_id", "class_id", "position"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     magic_code: Mapped[str] = mapped_column(String(9), unique=True)
@@ -61,6 +67,11 @@ class Book(Base):
     teacher: Mapped[str] = mapped_column(String(80))
     school: Mapped[str | None] = mapped_column(String(120))
     edit_key_hash: Mapped[str] = mapped_column(String(64))
+    # A class's books: their class and place in its roster (a book made alone has neither).
+    class_id: Mapped[str | None] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    position: Mapped[int | None] = mapped_column(Integer)
+    # A draft is read only by those who may edit it; families get "still being written".
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Bumped on every change to the book or its pages; the ETag is built from it.
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

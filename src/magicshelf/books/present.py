@@ -39,6 +39,7 @@ def book_json(book: BookRecord) -> dict[str, Any]:
         "author": book.author,
         "teacher": book.teacher,
         "school": book.school,
+        "published": book.published,
         "created_at": timestamp(book.created_at),
         "updated_at": timestamp(book.updated_at),
         "pages": [page_json(page) for page in book.pages],

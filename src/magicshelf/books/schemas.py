@@ -85,7 +85,11 @@ class BookUpdate(Input):
 
     model_config = ConfigDict(
         json_schema_extra=kept_in_schema(
-            "title", "author", "teacher", example={"title": "A Árvore que Cantava"}
+            "title",
+            "author",
+            "teacher",
+            "published",
+            example={"title": "A Árvore que Cantava"},
         )
     )
 
@@ -93,6 +97,10 @@ class BookUpdate(Input):
     author: Kept[PersonName] = None
     teacher: Kept[PersonName] = None
     school: SchoolName | None = None
+    published: Kept[bool] = Field(
+        default=None,
+        description="true: families can read it; false: a draft, seen only by its editors",
+    )
 
 
 class PageUpdate(Input):
@@ -130,6 +138,7 @@ class BookOut(Output):
                 {
                     "magic_code": EXAMPLE_CODE,
                     **_EXAMPLE_BOOK,
+                    "published": True,
                     "created_at": "2026-11-27T13:00:00Z",
                     "updated_at": "2026-11-27T13:05:00Z",
                     "pages": [
@@ -154,6 +163,7 @@ class BookOut(Output):
     author: str
     teacher: str
     school: str | None
+    published: bool = Field(description="false: a draft, which families cannot open yet")
     created_at: datetime
     updated_at: datetime
     pages: list[PageOut]

@@ -28,29 +28,37 @@ def _is_code_collision(error: IntegrityError) -> bool:
     return "magic_code" in str(error.orig)
 
 
-async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book, str]:
-    """Store a new book with six pages; returns it with its edit key (never stored in clear).
+def new_book(
+    *, title: str, author: str, teacher: str, school: str | None, texts: dict[int, str]
+) -> tuple[Book, str]:
+    """A book with six pages, not yet stored, and its edit key (kept only as a digest)."""
+    edit_key = new_token()
+    now = utcnow()
+    book = Book(
+        title=title,
+        author=author,
+        teacher=teacher,
+        school=school,
+        edit_key_hash=token_hash(edit_key),
+        published=True,
+        revision=1,
+        created_at=now,
+        updated_at=now,
+        pages=[Page(number=n, text=texts.get(n, "")) for n in range(1, PAGE_COUNT + 1)],
+    )
+    return book, edit_key
+
+
+async def store_new_books(session: AsyncSession, books: list[Book]) -> None:
+    """Give the books fresh magic codes and store them all in one transaction.
 
     With N books stored, a fresh code collides with probability N / 31^8 (one in 850,000
     at a million books); the unique constraint is the arbiter and a collision draws again.
     """
-    edit_key = new_token()
-    texts = {page.number: page.text for page in data.pages}
     for attempt in range(1, CODE_ATTEMPTS + 1):
-        now = utcnow()
-        book = Book(
-            magic_code=codes.new_code(),
-            title=data.title,
-            author=data.author,
-            teacher=data.teacher,
-            school=data.school,
-            edit_key_hash=token_hash(edit_key),
-            revision=1,
-            created_at=now,
-            updated_at=now,
-            pages=[Page(number=n, text=texts.get(n, "")) for n in range(1, PAGE_COUNT + 1)],
-        )
-        session.add(book)
+        for book in books:
+            book.magic_code = codes.new_code()
+        session.add_all(books)
         try:
             await session.commit()
         except IntegrityError as error:
@@ -59,8 +67,21 @@ async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book,
                 raise
             log.warning("magic code collision, drawing again (attempt %d)", attempt)
             continue
-        return book, edit_key
+        return
     raise AssertionError("unreachable")
+
+
+async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book, str]:
+    """Store a new published book; returns it with its edit key, shown only this once."""
+    book, edit_key = new_book(
+        title=data.title,
+        author=data.author,
+        teacher=data.teacher,
+        school=data.school,
+        texts={page.number: page.text for page in data.pages},
+    )
+    await store_new_books(session, [book])
+    return book, edit_key
 
 
 async def find_book(*, session: AsyncSession, code: str) -> Book:
@@ -98,6 +119,7 @@ class BookRecord:
     author: str
     teacher: str
     school: str | None
+    published: bool
     created_at: datetime
     updated_at: datetime
     pages: tuple[PageRecord, ...]
@@ -152,13 +174,16 @@ def record_of(book: Book) -> BookRecord:
 
 @dataclass(frozen=True, slots=True)
 class BookRevision:
-    """Just enough of a book to compute its ETag."""
+    """Just enough of a book to compute its ETag, and to know whether it is a draft."""
 
     magic_code: str
     revision: int
+    published: bool
 
 
-_READ_REVISION = select(Book.magic_code, Book.revision).where(Book.magic_code == bindparam("code"))
+_READ_REVISION = select(Book.magic_code, Book.revision, Book.published).where(
+    Book.magic_code == bindparam("code")
+)
 
 
 async def read_revision(*, database: Database, code: str) -> BookRevision:

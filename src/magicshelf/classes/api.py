@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
+from magicshelf.books import codes
 from magicshelf.classes import service
+from magicshelf.classes.books import ClassBook, add_children, class_books, publish_all
 from magicshelf.classes.models import SchoolClass
+from magicshelf.classes.roster import Roster, Understood, read_text
 from magicshelf.classes.schemas import (
     ClassCreate,
     ClassListOut,
     ClassOut,
     ClassUpdate,
     CoTeacherAdd,
+    RosterIn,
+    RosterOut,
 )
 from magicshelf.deps import SessionDep
 from magicshelf.errors import (
     BadRequest,
     ClassNotFound,
     CrossSiteRequest,
+    FieldError,
     InvalidInput,
     NotClassOwner,
     NotSignedIn,
     PayloadTooLarge,
+    UnsupportedMediaType,
     documented,
+    validation_problem,
 )
 from magicshelf.http import JSON
 from magicshelf.teachers.api import TeacherDep, same_site_only
@@ -43,16 +55,35 @@ async def load_class(class_id: ClassId, teacher: TeacherDep, session: SessionDep
 ClassDep = Annotated[SchoolClass, Depends(load_class)]
 
 
+def _class_book_json(book: ClassBook) -> dict[str, object]:
+    code = codes.display(book.magic_code)
+    return {
+        "magic_code": code,
+        "title": book.title,
+        "author": book.author,
+        "published": book.published,
+        "pages": [
+            {"number": p.number, "has_text": p.has_text, "has_drawing": p.has_drawing}
+            for p in book.pages
+        ],
+        "links": {"reader": f"/read/{code}", "book": f"/api/books/{code}"},
+    }
+
+
 async def _class_response(
     session: SessionDep, school_class: SchoolClass, status: int = 200
 ) -> JSON:
     teachers = await service.sharers(session=session, school_class=school_class)
+    books = await class_books(session=session, school_class=school_class)
+    path = f"/api/classes/{school_class.id}"
     body = {
         "id": school_class.id,
         "name": school_class.name,
         "school": school_class.school,
         "year": school_class.year,
         "teachers": [{"email": t.email, "name": t.name, "owner": t.owner} for t in teachers],
+        "books": [_class_book_json(book) for book in books],
+        "links": {"slips": f"{path}/slips.pdf", "books_pdf": f"{path}/books.pdf"},
     }
     headers = {"Location": f"/api/classes/{school_class.id}"} if status == 201 else None
     return JSON(body, status_code=status, headers=headers)
@@ -88,7 +119,8 @@ async def list_classes(teacher: TeacherDep, session: SessionDep) -> Response:
     "/{class_id}", response_model=ClassOut, responses=documented(*_SIGNED_IN, ClassNotFound)
 )
 async def read_class(school_class: ClassDep, session: SessionDep) -> Response:
-    """One class. Another teacher's class answers 404, as if it did not exist."""
+    """One class with its books, in roster order, and what each page has: the overview of
+    what is missing. Another teacher's class answers 404, as if it did not exist."""
     return await _class_response(session, school_class)
 
 
@@ -145,3 +177,114 @@ async def remove_co_teacher(
         session=session, teacher=teacher, school_class=school_class, email=email.lower()
     )
     return Response(status_code=204)
+
+
+_TEXT_TYPES = {"text/plain": False, "text/csv": True, "application/csv": True}
+_FILE_FIELD = "file"
+_NO_FILE = "Put the CSV or text file in a field named file."
+_roster_body = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            "The names as JSON, as a pasted list (one name per line), or as a CSV file as "
+            "Excel saves it (; or tab between cells, Windows-1252 or UTF-8 with or without "
+            "BOM, with or without a header row: a column named Nome, Aluno or Nome social "
+            "is taken, else the first column of words)."
+        ),
+        "content": {
+            "application/json": {"schema": RosterIn.model_json_schema()},
+            "text/plain": {
+                "schema": {"type": "string"},
+                "example": "Maria Eduarda Souza\nJoão Pedro Lima\n",
+            },
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "Nº;Nome;Nascimento\n1;Maria Eduarda Souza;12/03/2018\n",
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [_FILE_FIELD],
+                    "properties": {_FILE_FIELD: {"type": "string", "format": "binary"}},
+                }
+            },
+        },
+    }
+}
+
+
+async def _read_roster(request: Request) -> Roster:
+    """The roster from the body, whichever of the four ways it came."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json":
+        try:
+            names = RosterIn.model_validate_json(await request.body()).names
+        except ValidationError as error:
+            raise validation_problem(RequestValidationError(error.errors())) from None
+        return Roster(tuple(names), Understood(format="json"))
+    if media_type in _TEXT_TYPES:
+        return read_text(await request.body(), csv_declared=_TEXT_TYPES[media_type], field="body")
+    if media_type == "multipart/form-data":
+        async with request.form(max_files=1, max_fields=4) as form:
+            upload = form.get(_FILE_FIELD)
+            if not isinstance(upload, UploadFile):
+                raise InvalidInput([FieldError(_FILE_FIELD, "required", _NO_FILE)])
+            is_csv = _TEXT_TYPES.get(upload.content_type or "", False) or (
+                upload.filename or ""
+            ).lower().endswith(".csv")
+            return read_text(await upload.read(), csv_declared=is_csv, field=_FILE_FIELD)
+    raise UnsupportedMediaType(
+        'Send the names as application/json {"names": [...]}, as text/plain or text/csv, '
+        "or as a multipart/form-data file."
+    )
+
+
+@router.post(
+    "/{class_id}/roster",
+    status_code=201,
+    response_model=RosterOut,
+    responses={
+        200: {
+            "description": "With ?preview=true: what was understood; nothing is made",
+            "model": RosterOut,
+        },
+        **documented(*_SIGNED_IN, *_BODY, UnsupportedMediaType, ClassNotFound),
+    },
+    openapi_extra=_roster_body,
+)
+async def add_roster(
+    request: Request,
+    school_class: ClassDep,
+    teacher: TeacherDep,
+    session: SessionDep,
+    preview: Annotated[
+        bool, Query(description="true: answer what was understood, and make nothing")
+    ] = False,
+) -> Response:
+    """Make one draft book per child, after the class's books: `author` is the child,
+    `teacher` the signed-in teacher, `school` the class's, and the title provisional.
+    Two children of the same name are two books. A bad line names its line in a field
+    error, and then nothing is made."""
+    roster = await _read_roster(request)
+    made: list[ClassBook] = []
+    if not preview:
+        made = await add_children(
+            session=session, teacher=teacher, school_class=school_class, names=roster.names
+        )
+    body = {
+        "names": list(roster.names),
+        "understood": dataclasses.asdict(roster.understood),
+        "books": [_class_book_json(book) for book in made],
+    }
+    return JSON(body, status_code=200 if preview else 201)
+
+
+@router.post(
+    "/{class_id}/publish",
+    response_model=ClassOut,
+    responses=documented(*_SIGNED_IN, ClassNotFound),
+)
+async def publish_class(school_class: ClassDep, session: SessionDep) -> Response:
+    """Publish every book of the class at once: families can open them from now on."""
+    await publish_all(session=session, school_class=school_class)
+    return await _class_response(session, school_class)

@@ -64,6 +64,16 @@ async def find_class(*, session: AsyncSession, teacher: Teacher, class_id: str) 
     return found
 
 
+async def teaches(*, session: AsyncSession, teacher: Teacher, class_id: str | None) -> bool:
+    """Whether the class exists and this teacher owns or shares it."""
+    if class_id is None:
+        return False
+    found = await session.scalar(
+        select(SchoolClass.id).where(SchoolClass.id == class_id, _shared_with(teacher))
+    )
+    return found is not None
+
+
 async def sharers(*, session: AsyncSession, school_class: SchoolClass) -> list[Sharer]:
     """Who shares the class: the owner first, then co-teachers by email."""
     owner = await session.get_one(Teacher, school_class.owner_id)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Request, Response
 
 from magicshelf.books import codes
-from magicshelf.books.api import LOOKUP_PROBLEMS, BookRecordDep
+from magicshelf.books.api import READ_PROBLEMS, BookRecordDep
 from magicshelf.books.present import etag, etag_matches
 from magicshelf.books.service import BookRecord
 from magicshelf.deps import ResourcesDep
@@ -59,7 +59,7 @@ def _filename(title: str) -> str:
     responses={
         200: {"content": {"application/pdf": {}}},
         304: {"description": "Not changed"},
-        **documented(*LOOKUP_PROBLEMS),
+        **documented(*READ_PROBLEMS),
     },
 )
 async def book_pdf(

@@ -65,13 +65,13 @@ async def same_site_only(request: Request, held: ResourcesDep) -> None:
 
 
 router = APIRouter(prefix="/api", tags=["teachers"], dependencies=[Depends(same_site_only)])
-_cookie = APIKeyCookie(
+session_cookie = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="Set by POST /api/session"
 )
 
 
 async def current_teacher(
-    session: SessionDep, token: Annotated[str | None, Depends(_cookie)]
+    session: SessionDep, token: Annotated[str | None, Depends(session_cookie)]
 ) -> Teacher:
     teacher = await service.signed_in(session=session, token=token) if token else None
     if teacher is None:
@@ -165,7 +165,7 @@ async def sign_out(
     teacher: TeacherDep,
     session: SessionDep,
     held: ResourcesDep,
-    token: Annotated[str | None, Depends(_cookie)],
+    token: Annotated[str | None, Depends(session_cookie)],
 ) -> Response:
     """End this session (the cookie stops working everywhere)."""
     await service.sign_out(session=session, token=token or "")

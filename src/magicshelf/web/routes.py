@@ -14,13 +14,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from magicshelf.books import codes
-from magicshelf.books.api import read_book_record
+from magicshelf.books.access import read_book_record
 from magicshelf.books.models import PAGE_COUNT
 from magicshelf.books.present import book_json
 from magicshelf.books.schemas import PageUpdate
 from magicshelf.books.service import BookRecord
 from magicshelf.deps import ResourcesDep
-from magicshelf.errors import BookNotFound, InvalidCode, TooManyMisses
+from magicshelf.errors import BookNotFound, BookNotPublished, InvalidCode, TooManyMisses
 from magicshelf.web.render import NO_STORE, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,19 +62,21 @@ async def _find(request: Request, typed: str) -> BookRecord | Response:
         return _landing(request, error=Notice("error.empty_code"), status=400)
     try:
         return await read_book_record(request, typed)
-    except (InvalidCode, BookNotFound, TooManyMisses) as exc:
+    except (InvalidCode, BookNotFound, BookNotPublished, TooManyMisses) as exc:
         return _landing(
             request, typed=typed, error=_notice(exc), status=exc.status, headers=exc.headers
         )
 
 
-def _notice(exc: InvalidCode | BookNotFound | TooManyMisses) -> Notice:
+def _notice(exc: InvalidCode | BookNotFound | BookNotPublished | TooManyMisses) -> Notice:
     if isinstance(exc, TooManyMisses):
         return Notice(
             "error.too_many", {"minutes": math.ceil(int(exc.headers["Retry-After"]) / 60)}
         )
     if isinstance(exc, BookNotFound):
         return Notice("error.unknown_code")
+    if isinstance(exc, BookNotPublished):
+        return Notice("error.still_writing")
     return Notice("error.invalid_code")
 
 
