@@ -29,6 +29,8 @@ PT: Final[dict[str, str]] = {
     "bilhete e tente de novo.",
     "error.unknown_code": "Não encontramos nenhum livro com esse código. Confira o bilhete e "
     "tente de novo.",
+    "error.still_writing": "Esse livro ainda está sendo escrito! O código está certo: volte "
+    "quando a turma terminar.",
     "error.too_many": "Foram muitas tentativas com códigos que não existem. Espere uns "
     "{minutes} minutos e tente de novo.",
     "reader.by": "Escrito e desenhado por {author}",
@@ -138,6 +140,8 @@ EN: Final[dict[str, str]] = {
     "error.invalid_code": "Hmm, that code isn't right. Check each letter and digit on the note "
     "and try again.",
     "error.unknown_code": "We couldn't find a book with that code. Check the note and try again.",
+    "error.still_writing": "This book is still being written! The code is right: come back "
+    "when the class has finished it.",
     "error.too_many": "Too many tries with codes that don't exist. Please wait about "
     "{minutes} minutes and try again.",
     "reader.by": "Written and drawn by {author}",
