@@ -197,3 +197,17 @@ async def test_a_bad_roster_makes_nothing(teachers_client: Client) -> None:
         cross = {**_as(ana), "Origin": "https://evil.example", "Content-Type": "text/plain"}
         assert_problem(await http.post(path, content=b"Ana", headers=cross), 403)
         assert await _count(http, Book) == 0
+
+
+async def test_a_class_holds_at_most_the_roster_limit(teachers_client: Client) -> None:
+    async with teachers_client() as http:
+        class_id, ana, _ = await _class(http)
+        path = f"/api/classes/{class_id}/roster"
+        full = await http.post(path, json={"names": ["Ana"] * ROSTER_LIMIT}, headers=_as(ana))
+        assert full.status_code == 201, full.text
+        one_more = await http.post(
+            path, content=b"Bia", headers={**_as(ana), "Content-Type": "text/plain"}
+        )
+        problem = assert_problem(one_more, 422)
+        assert problem["errors"][0]["params"] == {"limit": ROSTER_LIMIT, "actual": ROSTER_LIMIT + 1}
+        assert await _count(http, Book) == ROSTER_LIMIT

@@ -4,6 +4,9 @@
   symbol, so valid codes are drawn here, typed the ways people type them.
 - ``image/png``, ``image/jpeg``, ``image/webp`` (the drawing upload's part types): real
   small pictures, so that uploads exercise the whole image pipeline.
+- ``text/plain`` and ``text/csv`` (the roster's bodies and file part types): rosters as
+  teachers write them, names one per line or as Excel's CSV, in its encodings. Which
+  names a text holds is a rule about lines, beyond what a string schema says.
 - A teacher's session: the test signs up the school's admin before the run and hands the
   cookie over (MAGICSHELF_FUZZ_SESSION); it is sent to every teacher and class operation,
   and renewed by signing in again whenever the fuzzer has signed it out.
@@ -26,7 +29,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from magicshelf.books import codes
-from magicshelf.errors import InvalidCode
+from magicshelf.classes.roster import NAME_PATTERN, clean_name, read_text
+from magicshelf.errors import InvalidCode, InvalidInput
 
 _EDIT_KEYS: dict[str, str] = {}  # compact magic code → edit key, for books made in this run
 
@@ -49,6 +53,46 @@ def pictures(draw: st.DrawFn, *, kind: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, kind)
     return buffer.getvalue()
+
+
+def _is_roster_name(name: str) -> bool:
+    """Whether a line of just this name is read as this one name (not as a header)."""
+    try:
+        return read_text(name.encode(), csv_declared=False, field="-").names == (clean_name(name),)
+    except (InvalidInput, ValueError):
+        return False
+
+
+_NAMES = st.lists(
+    st.from_regex(NAME_PATTERN, fullmatch=True).filter(_is_roster_name), min_size=1, max_size=40
+)
+_ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])
+
+
+def _encoded(text: str, encoding: str) -> bytes:
+    """In this encoding if it can hold the text unambiguously; else in UTF-8, as Excel would."""
+    try:
+        data = text.encode(encoding)
+        if encoding == "cp1252":
+            data.decode("utf-8")  # would be read as UTF-8: not what this draw meant
+            return text.encode()
+    except UnicodeDecodeError:
+        return data
+    except UnicodeEncodeError:
+        return text.encode()
+    return data
+
+
+@st.composite
+def name_lists(draw: st.DrawFn) -> bytes:
+    return _encoded("\n".join(draw(_NAMES)), draw(_ENCODINGS))
+
+
+@st.composite
+def excel_csvs(draw: st.DrawFn) -> bytes:
+    rows = ["Nº;Nome;Turma"] if draw(st.booleans()) else []
+    rows += [f"{n};{name};3º B" for n, name in enumerate(draw(_NAMES), start=1)]
+    return _encoded("\r\n".join(rows), draw(_ENCODINGS))
 
 
 _SESSION = {"cookie": os.environ.get("MAGICSHELF_FUZZ_SESSION", "")}
@@ -108,3 +152,5 @@ class EditKeys:
 schemathesis.openapi.format("magic-code", typed_codes())
 for media_type, kind in (("image/png", "PNG"), ("image/jpeg", "JPEG"), ("image/webp", "WEBP")):
     schemathesis.openapi.media_type(media_type, pictures(kind=kind))
+schemathesis.openapi.media_type("text/plain", name_lists())
+schemathesis.openapi.media_type("text/csv", excel_csvs())

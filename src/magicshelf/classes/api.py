@@ -189,24 +189,21 @@ _roster_body = {
             "The names as JSON, as a pasted list (one name per line), or as a CSV file as "
             "Excel saves it (; or tab between cells, Windows-1252 or UTF-8 with or without "
             "BOM, with or without a header row: a column named Nome, Aluno or Nome social "
-            "is taken, else the first column of words)."
+            "is taken, else the first column of words). For example `Maria Eduarda Souza\\n"
+            "João Pedro Lima`, or `Nº;Nome;Nascimento\\n1;Maria Eduarda Souza;12/03/2018`."
         ),
         "content": {
             "application/json": {"schema": RosterIn.model_json_schema()},
-            "text/plain": {
-                "schema": {"type": "string"},
-                "example": "Maria Eduarda Souza\nJoão Pedro Lima\n",
-            },
-            "text/csv": {
-                "schema": {"type": "string"},
-                "example": "Nº;Nome;Nascimento\n1;Maria Eduarda Souza;12/03/2018\n",
-            },
+            # No examples here: the fuzzer draws realistic rosters (tests/contract/hooks.py).
+            "text/plain": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
                     "required": [_FILE_FIELD],
                     "properties": {_FILE_FIELD: {"type": "string", "format": "binary"}},
-                }
+                },
+                "encoding": {_FILE_FIELD: {"contentType": "text/csv, text/plain"}},
             },
         },
     }

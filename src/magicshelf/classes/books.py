@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from magicshelf.books.models import PAGE_COUNT, Book, Page, utcnow
 from magicshelf.books.service import new_book, store_new_books
 from magicshelf.classes.models import SchoolClass
+from magicshelf.classes.roster import limited
 from magicshelf.teachers.models import Teacher
 
 
@@ -43,9 +44,12 @@ async def add_children(
 
     The edit keys are not shown: the class's teachers edit with their session.
     """
-    last = await session.scalar(
-        select(func.max(Book.position)).where(Book.class_id == school_class.id)
-    )
+    count, last = (
+        await session.execute(
+            select(func.count(), func.max(Book.position)).where(Book.class_id == school_class.id)
+        )
+    ).one()
+    limited(names, already=count)
     books: list[Book] = []
     for offset, name in enumerate(names, start=1):
         book, _ = new_book(

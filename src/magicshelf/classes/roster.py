@@ -26,7 +26,9 @@ from pydantic_core import PydanticCustomError
 
 from magicshelf.errors import FieldError, InvalidInput
 
-ROSTER_LIMIT = 200  # names per roster: several classes of 35 at once, never a whole school
+# Books per class, and so names per roster: a class of 35 many times over, never a school.
+# It also bounds the class's PDF and slips.
+ROSTER_LIMIT = 200
 NAME_LIMIT = 80  # as a book's author
 
 _LETTERS = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
@@ -238,18 +240,20 @@ def _checked(entries: Iterator[tuple[str, str]]) -> tuple[str, ...]:
     return limited(names)
 
 
-def limited(names: Sequence[str]) -> tuple[str, ...]:
+def limited(names: Sequence[str], *, already: int = 0) -> tuple[str, ...]:
+    """The names, if there are some and the class (with ``already`` books) has room."""
     if not names:
         raise _refuse(
             "names", "empty", "The roster has no names. Paste one name per line, or a CSV file."
         )
-    if len(names) > ROSTER_LIMIT:
+    total = already + len(names)
+    if total > ROSTER_LIMIT:
         raise _refuse(
             "names",
             "too_many",
-            f"A roster has at most {ROSTER_LIMIT} names (this one has {len(names)}). "
+            f"A class has at most {ROSTER_LIMIT} children, and this would make {total}. "
             "Send each class on its own.",
             limit=ROSTER_LIMIT,
-            actual=len(names),
+            actual=total,
         )
     return tuple(names)
