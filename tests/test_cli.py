@@ -43,6 +43,25 @@ def test_demo_creates_a_readable_book_and_gc_runs(empty_database_url: str, tmp_p
     assert codes.is_valid(code.replace("-", ""))
     assert len(lines["Edit key"].strip()) >= 43
     assert lines["Read it"].strip() == f"http://127.0.0.1:8000/read/{code}"
+    login = {"email": lines["Teacher"].strip(), "password": lines["Password"].strip()}
+    assert "admin" in demo.stdout  # the first account of this school
+
+    # The demo teacher signs in with the password printed once and finds her class.
+    env = {"MAGICSHELF_DATA_DIR": str(tmp_path), "MAGICSHELF_DATABASE_URL": empty_database_url}
+    with served(env) as server, httpx.Client(base_url=server.url) as http:
+        assert http.post("/api/session", json=login).status_code == 200
+        (listed,) = http.get("/api/classes").json()["classes"]
+        turma = http.get(f"/api/classes/{listed['id']}").json()
+        assert [b["published"] for b in turma["books"]] == [True, False, False, False]
+        first = http.get(turma["books"][0]["links"]["book"]).json()
+        assert all(page["text"] for page in first["pages"])
+        assert http.get(turma["books"][1]["links"]["book"]).status_code == 200  # hers
+        draft = httpx.get(f"{server.url}{turma['books'][1]['links']['book']}")
+        assert draft.status_code == 404  # a family sees a draft as still being written
+
+    again = magicshelf(tmp_path, empty_database_url, "demo")
+    relogin = dict(line.split(":", 1) for line in again.stdout.splitlines() if ":" in line)
+    assert relogin["Password"].strip() != login["password"]
 
     collected = magicshelf(tmp_path, empty_database_url, "gc", "--grace", "0")
     assert collected.returncode == 0, collected.stderr

@@ -97,16 +97,26 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 def _demo(settings: Settings, _: argparse.Namespace) -> int:
     from magicshelf import migrations
-    from magicshelf.demo import create_demo_book
+    from magicshelf.demo import create_demo_book, create_demo_class
 
     if settings.auto_migrate:
         migrations.upgrade(settings)
     code, edit_key = asyncio.run(create_demo_book(settings))
-    base = f"http://{settings.host}:{settings.port}"
+    teacher = asyncio.run(create_demo_class(settings))
+    base = settings.public_url or f"http://{settings.host}:{settings.port}"
     print(f"Magic code: {code}")
     print(f"Edit key:   {edit_key}")
     print(f"Read it:    {base}/read/{code}")
     print(f"As JSON:    {base}/api/books/{code}")
+    print()
+    print(f"Teacher:    {teacher.email}")
+    print(f"Password:   {teacher.password}")
+    print(f"Studio:     {base}/studio")
+    print("The password is shown only now; running demo again gives her a new one and")
+    print(
+        "one more class."
+        + (" She is the school's admin (the first account)." if teacher.is_admin else "")
+    )
     return 0
 
 

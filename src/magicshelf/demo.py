@@ -1,19 +1,32 @@
-"""A sample book in Brazilian Portuguese, with drawings, for trying MagicShelf out."""
+"""A sample book in Brazilian Portuguese, with drawings, and a demo teacher with a class,
+for trying MagicShelf out."""
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+from sqlalchemy import func, select
 
 from magicshelf.books import codes, service
+from magicshelf.books.models import utcnow
 from magicshelf.books.schemas import BookCreate, PageIn
+from magicshelf.classes.books import add_children
+from magicshelf.classes.schemas import ClassCreate
+from magicshelf.classes.service import create_class
 from magicshelf.illustrations import service as illustrations
 from magicshelf.renderer import Renderer
 from magicshelf.resources import backends
 from magicshelf.settings import Settings
+from magicshelf.teachers.models import Teacher
+from magicshelf.teachers.passwords import hash_password
+
+DEMO_EMAIL = "demo@magicshelf.example"
+DEMO_CHILDREN = ("Maria Eduarda Souza", "João Pedro Lima", "Ana Clara Santos", "Davi Oliveira")
 
 STORY = (
     "Era uma vez uma árvore que adorava música.",
@@ -69,3 +82,46 @@ async def create_demo_book(settings: Settings) -> tuple[str, str]:
                     renderer=renderer,
                 )
     return codes.display(book.magic_code), edit_key
+
+
+@dataclass(frozen=True)
+class DemoTeacher:
+    email: str
+    password: str  # shown once: only its Argon2id hash is stored
+    is_admin: bool
+    class_id: str
+
+
+async def create_demo_class(settings: Settings) -> DemoTeacher:
+    """The demo teacher (made, or given a new password) and a new class of four children.
+
+    The first child's book has its texts and is published, so both what families see and
+    what a draft looks like can be tried at once.
+    """
+    password = secrets.token_urlsafe(12)
+    year = utcnow().year
+    password_hash = await hash_password(password)
+    async with backends(settings) as (database, _), database.session() as session:
+        teacher = await session.scalar(select(Teacher).where(Teacher.email == DEMO_EMAIL))
+        if teacher is None:
+            # The first account of a school is its admin, whoever makes it (as in sign-up).
+            first = not await session.scalar(select(func.count()).select_from(Teacher))
+            teacher = Teacher(name="Professora Demo", email=DEMO_EMAIL, is_admin=first)
+            session.add(teacher)
+        teacher.password_hash = password_hash
+        await session.commit()
+        school_class = await create_class(
+            session=session,
+            teacher=teacher,
+            data=ClassCreate(name="Turma do Girassol", school="EMEF Monteiro Lobato", year=year),
+        )
+        made = await add_children(
+            session=session, teacher=teacher, school_class=school_class, names=DEMO_CHILDREN
+        )
+        first_book = await service.find_book(session=session, code=made[0].magic_code)
+        for page, text in zip(first_book.pages, STORY, strict=True):
+            page.text = text
+        first_book.published = True
+        await service.touch(session, first_book)
+        await session.commit()
+        return DemoTeacher(DEMO_EMAIL, password, teacher.is_admin, school_class.id)
