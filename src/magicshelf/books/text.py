@@ -32,6 +32,11 @@ def _clean(value: str, *, limit: int, multiline: bool, required: bool) -> str:
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if required and not value:
         raise PydanticCustomError("empty", "must not be empty")
+    return within(value, limit)
+
+
+def within(value: str, limit: int) -> str:
+    """The tidied text, if it has at most ``limit`` characters."""
     if len(value) > limit:
         raise PydanticCustomError(
             "too_long",

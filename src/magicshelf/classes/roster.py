@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from magicshelf.books.text import within
 from magicshelf.errors import FieldError, InvalidInput
 
 # Books per class, and so names per roster: a class of 35 many times over, never a school.
@@ -80,14 +81,7 @@ def clean_name(value: str) -> str:
             "has {found}: a name has letters, spaces, apostrophes, hyphens and dots only",
             {"found": shown},
         )
-    tidy = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
-    if len(tidy) > NAME_LIMIT:
-        raise PydanticCustomError(
-            "too_long",
-            "must be at most {limit} characters (it has {actual})",
-            {"limit": NAME_LIMIT, "actual": len(tidy)},
-        )
-    return tidy
+    return within(_SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip(), NAME_LIMIT)
 
 
 ChildName = Annotated[
