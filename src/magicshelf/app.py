@@ -20,6 +20,7 @@ from magicshelf.illustrations import api as illustrations_api
 from magicshelf.illustrations import media
 from magicshelf.metrics import Metrics, MetricsMiddleware
 from magicshelf.printing import api as printing_api
+from magicshelf.printing import classes as printing_classes
 from magicshelf.resources import Resources, open_resources
 from magicshelf.settings import Settings
 from magicshelf.teachers import api as teachers_api
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> MagicShelfApp:
         printing_api.router,
         teachers_api.router,
         classes_api.router,
+        printing_classes.router,
         health.router,
         metrics.router,
     ]

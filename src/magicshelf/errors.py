@@ -22,6 +22,7 @@ Hierarchy (status in brackets)::
     │   └── ClassNotFound           also a class the teacher does not share
     ├── MethodNotAllowed [405]      the address exists, the method does not (Allow says which)
     ├── EmailTaken [409]            a teacher already has this email
+    ├── NothingToPrint [409]        a class without books (slips) or published books (PDF)
     ├── PayloadTooLarge [413]       request body or upload over its limit
     ├── UnsupportedImage [415]      not PNG, JPEG or WebP (judged by the bytes)
     ├── UnsupportedMediaType [415]  a body of a type the operation does not take
@@ -140,6 +141,10 @@ class EmailTaken(MagicShelfError):
 
     def __init__(self) -> None:
         super().__init__("Sign in instead, or ask the school's admin to reset the password.")
+
+
+class NothingToPrint(MagicShelfError):
+    status, slug, title = 409, "nothing-to-print", "There is nothing to print yet"
 
 
 class WrongEditKey(MagicShelfError):

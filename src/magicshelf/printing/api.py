@@ -48,9 +48,11 @@ async def printable(book: BookRecord, storage: BlobStorage) -> PrintBook:
     )
 
 
-def _filename(title: str) -> str:
+def attachment(title: str) -> str:
+    """A Content-Disposition that saves the download under a plain-ASCII ``title``.pdf."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()[:60] or "livro"
+    name = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()[:60] or "livro"
+    return f"attachment; filename=\"{name}.pdf\"; filename*=UTF-8''{quote(name)}.pdf"
 
 
 @router.get(
@@ -75,8 +77,5 @@ async def book_pdf(
         return Response(status_code=304, headers=headers)
     document = await printable(book, found.storage)
     pdf = await found.renderer.run(render_pdf, document)
-    name = _filename(book.title)
-    headers["Content-Disposition"] = (
-        f"attachment; filename=\"{name}.pdf\"; filename*=UTF-8''{quote(name)}.pdf"
-    )
+    headers["Content-Disposition"] = attachment(book.title)
     return Response(pdf, media_type="application/pdf", headers=headers)
