@@ -19,14 +19,16 @@ export function bookPath(code, ...rest) {
   return ["/api/books", encodeURIComponent(code), ...rest].join("/");
 }
 
-export async function call(method, path, { key = null, json = undefined } = {}) {
+// `json` is sent as JSON; `body` as it is (a string goes as text/plain, FormData as
+// multipart). Without a key, the teacher's session cookie is what the API looks at.
+export async function call(method, path, { key = null, json = undefined, body = undefined } = {}) {
   const extra = json === undefined ? {} : { "Content-Type": "application/json" };
   let response;
   try {
     response = await fetch(path, {
       method,
       headers: headersFor(key, extra),
-      body: json === undefined ? undefined : JSON.stringify(json),
+      body: json === undefined ? body : JSON.stringify(json),
     });
   } catch {
     throw new ApiError(0, null);
@@ -64,10 +66,18 @@ export function format(template, values = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
-// A field error in the page's language, from its stable code and params (the API's
-// English message where the page has no translation).
-function fieldMessage({ code, message, params }, messages) {
-  const template = messages[`field.${code}`];
+// "1 nome", "30 nomes": the message `key`, or `key_one` for exactly one (so it is in both
+// languages of the studio).
+export function plural(messages, key, count) {
+  return format(messages[count === 1 ? `${key}_one` : key], { count });
+}
+
+// A field error in the page's language, from its stable code and params: this kind of
+// field's own words for the code ("line 3" is a "line"), else the code's, else the API's
+// English message.
+export function fieldMessage({ field, code, message, params }, messages) {
+  const kind = field.replace(/ \d+$/, "");
+  const template = messages[`field.${kind}.${code}`] ?? messages[`field.${code}`];
   return template ? format(template, params ?? {}) : message;
 }
 

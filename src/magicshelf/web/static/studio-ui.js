@@ -1,6 +1,19 @@
-// Small DOM helpers shared by the studio's forms and page editors.
+// Small DOM helpers shared by the studio's views, forms and page editors.
 
 import { explain } from "./studio-api.js";
+
+// The studio is one page of views: an element with data-views="a b" shows in views a and b.
+export function showView(root, view) {
+  root.dataset.view = view;
+  for (const element of root.querySelectorAll("[data-views]")) {
+    element.hidden = !element.dataset.views.split(" ").includes(view);
+  }
+}
+
+// An element is made from a <template> inside `container`: a list item, a grid row.
+export function fromTemplate(container, name) {
+  return container.querySelector(`template[data-${name}]`).content.firstElementChild.cloneNode(true);
+}
 
 function errorSlot(container, field) {
   return container.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
@@ -33,4 +46,32 @@ export function showProblem(container, error, messages, fallback = "*") {
     placed = showError(container, field, message) || placed;
   }
   if (!placed) showError(container, fallback, text);
+}
+
+export async function copy(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No async clipboard over plain http (a school server on the LAN): the old way.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand("copy");
+    area.remove();
+    return copied;
+  }
+}
+
+// Addresses inside the studio live in the hash: #turma=ID, #turma=ID&livro=CODE&pagina=N.
+export function hashFor(values) {
+  return `#${new URLSearchParams(values)}`;
+}
+
+// What just happened, said once by the page's status line (a screen reader reads it too).
+export function announce(root, text) {
+  root.querySelector("[data-announce]").textContent = text;
 }

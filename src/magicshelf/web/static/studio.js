@@ -1,177 +1,101 @@
-// The teacher's studio: create a book or open one with its code and edit key, then edit
-// the details and the six pages. Everything goes through the public JSON API.
+// The teacher's studio, one page of views. Signed out: sign in or up, or make a single
+// book with its edit key, as before accounts existed. Signed in, by the address's hash:
+// her classes (#), one class (#turma=ID), a child's book at a page
+// (#turma=ID&livro=CODE&pagina=N), so the back button and bookmarks work.
 
-import { bookPath, call, format } from "./studio-api.js";
-import { PageEditor } from "./studio-pages.js";
-import { clearErrors, showError, showProblem } from "./studio-ui.js";
+import { explain } from "./studio-api.js";
+import { Account } from "./studio-account.js";
+import { BookStudio } from "./studio-book.js";
+import { ClassView } from "./studio-class.js";
+import { ClassList } from "./studio-classes.js";
+import { InviteForm } from "./studio-invite.js";
+import { announce } from "./studio-ui.js";
 
 const root = document.querySelector("[data-studio]");
 const messages = JSON.parse(root.dataset.messages);
-// The key lives in this tab only: never in a cookie or a URL.
-const STORAGE_KEY = "magicshelf.studio";
-const DETAILS = ["title", "author", "teacher", "school"];
+// Where the focus goes when a view opens, so a screen reader says where the teacher is.
+const HEADINGS = {
+  start: "#signin-heading",
+  signup: "#signup-heading",
+  reset: "#reset-heading",
+  classes: "#classes-heading",
+  class: "#class-heading",
+};
+let pending = ""; // what the next view says once it shows
 
-const bookForm = root.querySelector("[data-book-form]");
-const bookStatus = bookForm.querySelector("[data-status]");
-const openForm = root.querySelector("[data-open-form]");
-const keyPanel = root.querySelector("#key-panel");
-const copyStatus = keyPanel.querySelector("[data-copy-status]");
-let access = null; // { code, key } of the open book
+// Open the view at `hash`; `message` is announced there.
+function navigate(hash, message = "") {
+  pending = message;
+  if (location.hash === hash.replace(/^#$/, "")) route();
+  else location.hash = hash;
+}
 
-const editors = [...root.querySelectorAll("[data-page-editor]")].map(
-  (element) =>
-    new PageEditor(element, {
-      messages,
-      maxUploadBytes: Number(root.dataset.maxUploadBytes),
-      access: () => access,
-    }),
-);
+const book = new BookStudio(root, messages);
+const classList = new ClassList(root, messages, { navigate });
+const classView = new ClassView(root, messages, { navigate });
+const invite = new InviteForm(root, messages);
+const account = new Account(root, messages, {
+  onChange: (message = "") => {
+    book.forget();
+    if (account.teacher === null) history.replaceState(null, "", location.pathname);
+    pending = message;
+    route();
+  },
+});
 
-function setMode(mode) {
-  for (const element of root.querySelectorAll("[data-show]")) {
-    element.hidden = element.dataset.show !== mode;
+async function show(where) {
+  const teacher = account.teacher;
+  if (teacher === null) {
+    account.showSignedOut(location.hash);
+    return where.has("turma") ? messages.sign_in_first : "";
   }
+  if (where.has("livro")) {
+    const number = Number(where.get("pagina"));
+    await book.openInClass(where.get("livro"), where.get("turma"), number);
+  } else if (where.has("turma")) {
+    await classView.show(where.get("turma"), teacher);
+  } else {
+    await classList.show();
+    invite.show(teacher);
+  }
+  return "";
 }
 
-function showBook(book) {
-  for (const name of DETAILS) bookForm.elements[name].value = book[name] ?? "";
-  root.querySelector("[data-editing]").textContent = format(messages.editing, {
-    title: book.title,
-    code: book.magic_code,
-  });
-  root.querySelector("[data-read-link]").href = book.links.reader;
-  book.pages.forEach((page, index) => editors[index].show(page));
-  setMode("edit");
-}
-
-function remember(code, key) {
-  access = { code, key };
-  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(access));
-}
-
-function forget() {
-  access = null;
-  sessionStorage.removeItem(STORAGE_KEY);
-  bookForm.reset();
-  openForm.reset();
-  keyPanel.hidden = true;
-  bookStatus.textContent = "";
-  clearErrors(root);
-  setMode("new");
-}
-
-function details() {
-  const values = Object.fromEntries(DETAILS.map((name) => [name, bookForm.elements[name].value]));
-  // An empty school means "no school": the API wants null, not "".
-  if (!values.school.trim()) values.school = null;
-  return values;
-}
-
-function showKeys(code, key) {
-  keyPanel.querySelector("[data-created-code]").textContent = code;
-  keyPanel.querySelector("[data-created-key]").textContent = key;
-  copyStatus.textContent = "";
-  keyPanel.hidden = false;
-  keyPanel.focus();
-}
-
-bookForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  clearErrors(bookForm);
-  bookStatus.textContent = messages.saving;
+async function route({ focus = true } = {}) {
+  const where = new URLSearchParams(location.hash.slice(1));
+  let message = pending;
+  pending = "";
   try {
-    if (access === null) {
-      const created = await call("POST", "/api/books", { json: details() });
-      remember(created.magic_code, created.edit_key);
-      showBook(created.book);
-      showKeys(created.magic_code, created.edit_key);
-    } else {
-      showBook(await call("PATCH", bookPath(access.code), { key: access.key, json: details() }));
+    const said = await show(where);
+    message ||= said;
+  } catch (error) {
+    if (error.problem?.type === "/problems/sign-in-required") account.signedOut();
+    // What could not open is said at home (the classes, or signing in).
+    if (location.hash) {
+      pending = explain(error, messages).text;
+      history.replaceState(null, "", location.pathname);
+      return route({ focus });
     }
-    bookStatus.textContent = messages.saved;
-  } catch (error) {
-    bookStatus.textContent = "";
-    showProblem(bookForm, error, messages);
+    message = explain(error, messages).text;
   }
-});
-
-openForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  clearErrors(openForm);
-  const code = openForm.elements.code.value;
-  const key = openForm.elements.key.value.trim();
-  const missing = [
-    ["code", code.trim(), messages.code_required],
-    ["key", key, messages.key_required],
-  ].filter(([, value]) => !value);
-  for (const [name, , text] of missing) showError(openForm, name, text);
-  if (missing.length) return;
-  try {
-    const book = await openBook(code, key);
-    remember(book.magic_code, key);
-    showBook(book);
-  } catch (error) {
-    showProblem(openForm, error, messages, keyRefused(error) ? "key" : "code");
-  }
-});
-
-root.querySelector("[data-close]").addEventListener("click", forget);
-
-async function copy(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // No async clipboard over plain http (a school server on the LAN): the old way.
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.className = "offscreen";
-    document.body.append(area);
-    area.select();
-    const copied = document.execCommand("copy");
-    area.remove();
-    return copied;
-  }
+  announce(root, message);
+  if (focus) root.querySelector(HEADINGS[root.dataset.view])?.focus();
 }
 
-keyPanel.querySelector("[data-copy]").addEventListener("click", async () => {
-  const text = format(messages.copy_text, access);
-  if (await copy(text)) {
-    copyStatus.textContent = messages.copied;
-    return;
-  }
-  copyStatus.textContent = messages.copy_failed;
-  window.getSelection().selectAllChildren(keyPanel.querySelector(".secrets"));
-});
-
+window.addEventListener("hashchange", () => route());
 window.addEventListener("beforeunload", (event) => {
-  if (editors.some((editor) => editor.dirty)) event.preventDefault();
+  if (book.dirty) event.preventDefault();
 });
 
-// The key is checked before the editor opens, so a wrong one is said at once, not on the
-// first save. The API answers 401/403 for the key, 400/404/429 for the code.
-async function openBook(code, key) {
-  await call("GET", bookPath(code, "access"), { key });
-  return call("GET", bookPath(code));
-}
-
-function keyRefused(error) {
-  return error.status === 401 || error.status === 403;
-}
-
-async function reopen() {
-  const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "null");
-  if (!stored?.code || !stored?.key) return;
+async function start() {
   try {
-    const book = await openBook(stored.code, stored.key);
-    access = stored;
-    showBook(book);
+    await account.load();
   } catch (error) {
-    forget();
-    openForm.elements.code.value = stored.code;
-    showProblem(openForm, error, messages, keyRefused(error) ? "key" : "code");
+    announce(root, explain(error, messages).text);
   }
+  await route({ focus: false });
+  // A reload while a single book was open (with its key) opens it again.
+  if (account.teacher === null && root.dataset.view === "start") await book.reopen();
 }
 
-reopen();
+start();
