@@ -15,6 +15,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).parents[1] / "screenshots"
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 DEVICES: dict[str, dict[str, Any]] = {
     "phone": {
         "viewport": {"width": 390, "height": 844},
@@ -73,12 +76,15 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The whole app on SQLite and local media, served by uvicorn in a background thread."""
-    data_dir = tmp_path_factory.mktemp("live")
+@contextmanager
+def serving(data_dir: Path) -> Iterator[str]:
+    """The whole app on SQLite and local media under ``data_dir``, freshly migrated,
+    served by uvicorn in a background thread."""
     settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/live.sqlite3")
-    migrations.upgrade(settings)
+    # On a thread of its own: asyncio.run refuses to start while Playwright's sync API
+    # holds the main thread's loop (a browser opened by an earlier test).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(migrations.upgrade, settings).result()
     config = uvicorn.Config(
         create_app(settings), log_level="warning", lifespan="on", ws="none", access_log=False
     )
@@ -92,9 +98,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             assert time.monotonic() < deadline, "the server did not start in 30 s"
             time.sleep(0.02)
         host, port = sock.getsockname()
-        yield f"http://{host}:{port}"
-        server.should_exit = True
-        thread.join(timeout=30)
+        try:
+            yield f"http://{host}:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(tmp_path_factory.mktemp("live")) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_server(tmp_path: Path) -> Iterator[str]:
+    """A server of its own for one test, starting with no teacher, class or book."""
+    with serving(tmp_path / "empty") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +144,8 @@ def context(browser: Browser, live_server: str, device: str) -> Iterator[Browser
     browser_context.close()
 
 
-@pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
+@contextmanager
+def checked_page(context: BrowserContext) -> Iterator[Page]:
     """A tab that fails the test on any script error or console error (a CSP refusal too)."""
     tab = context.new_page()
     problems: list[str] = []
@@ -140,9 +161,37 @@ def page(context: BrowserContext) -> Iterator[Page]:
     assert problems == []
 
 
-def screenshot(page: Page, name: str, device: str) -> None:
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    with checked_page(context) as tab:
+        yield tab
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    # Evaluated through the DevTools protocol, which the page's CSP does not restrict.
+    page.evaluate(AXE.read_text())
+    result: dict[str, Any] = page.evaluate("() => axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']}) at "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )
+
+
+def assert_accessible(page: Page) -> None:
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+
+
+def screenshot(page: Page, name: str, device: str, *, full_page: bool = True) -> None:
+    """Saved for people to look at; ``full_page=False`` keeps what the screen shows (a
+    dialog in front of the page)."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{device}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{device}.png", full_page=full_page)
 
 
 def drawing_file(directory: Path, name: str, width: int, height: int, seed: int) -> Path:

@@ -11,15 +11,21 @@ import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.conftest import STORY, Book, drawing_file, new_context, screenshot
+from tests.web.conftest import (
+    AXE,
+    STORY,
+    Book,
+    assert_accessible,
+    drawing_file,
+    new_context,
+    screenshot,
+)
 
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 CODE_PATTERN = re.compile(r"^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$")
 
 
@@ -68,6 +74,7 @@ def test_a_teacher_makes_a_book_and_a_family_reads_it(
 ) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto("/studio")
+    expect(page.get_by_role("heading", name="Criar um livro novo")).to_be_visible()
     expect(page.locator("#key-panel")).to_be_hidden()
     screenshot(page, "studio-start", device)
     fill_book_form(
@@ -85,8 +92,7 @@ def test_a_teacher_makes_a_book_and_a_family_reads_it(
     expect(panel.locator("[data-copy-status]")).to_have_text("Copiado! Cole num lugar seguro.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"Código mágico: {code}\nChave de edição: {key}"
-    violations = run_axe(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
 
     # Typed as a keyboard with dead keys may send it: "a" + combining tilde is one "ã".
     decomposed = unicodedata.normalize("NFD", "O gato João subiu no telhado.  ")
@@ -311,21 +317,6 @@ def test_studio_opens_an_existing_book_with_its_key(page: Page, sample_book: Boo
     assert page.evaluate("sessionStorage.getItem('magicshelf.studio')") is None
 
 
-def run_axe(page: Page) -> list[dict[str, Any]]:
-    # Evaluated through the DevTools protocol, which the page's CSP does not restrict.
-    page.evaluate(AXE.read_text())
-    result: dict[str, Any] = page.evaluate("() => axe.run(document)")
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{v['impact']}: {v['id']} ({v['help']}) at "
-        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in violations
-    )
-
-
 @pytest.mark.parametrize(
     "path", ["/", "/read?code=AAA", "/read/{code}", "/read/{code}?page=1", "/studio"]
 )
@@ -340,8 +331,7 @@ def test_pages_are_accessible(page: Page, sample_book: Book, path: str) -> None:
         )
         page.reload()
         expect(page.locator("[data-editing]")).to_be_visible()
-    violations = run_axe(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("device", ["desktop"], indirect=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from magicshelf.web.i18n import CATALOGS, negotiate, script_messages, translator
+from magicshelf import errors
+from magicshelf.web.i18n import CATALOGS, PT, negotiate, script_messages, translator
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,14 @@ def test_scripts_get_only_their_messages() -> None:
     nested = {key.split(".")[0] for key in messages if "." in key}
     assert nested == {"problem", "field"}
     assert "reader.cover" not in messages
+
+
+def _problem_types(kind: type[errors.MagicShelfError]) -> set[str]:
+    return {kind.slug}.union(*(_problem_types(sub) for sub in kind.__subclasses__()))
+
+
+def test_every_problem_and_field_error_of_the_api_is_said_in_portuguese() -> None:
+    # The studio shows these by their stable type and code: a new one needs its words.
+    problems = {f"js.problem.{slug}" for slug in _problem_types(errors.MagicShelfError)}
+    fields = {f"js.field.{code}" for code in errors.FIELD_ERROR_CODES}
+    assert (problems | fields) - set(PT) == set()

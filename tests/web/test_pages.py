@@ -214,12 +214,46 @@ async def test_the_studio_gets_its_messages_and_limits(client: httpx.AsyncClient
     assert messages["counter"] == "{count} of {max} characters"
     assert "problem.unsupported-image" not in messages  # the API's English is used
     assert int(main.attrs["data-max-upload-bytes"]) == 15_000_000
-    assert [e.attrs["data-max"] for e in page.find("textarea")] == ["1500"] * 6
-    assert len(page.find("input", type="file")) == 6
+    assert [e.attrs["data-max"] for e in page.find("textarea", data_text="")] == ["1500"] * 6
+    assert len(page.find("input", data_file="")) == 6
     portuguese = json.loads(
         Page((await client.get("/studio")).text).one("main").attrs["data-messages"]
     )
     assert portuguese["problem.unsupported-image"].startswith("Esse arquivo não é uma imagem")
+
+
+async def test_the_studio_signs_teachers_in_with_what_password_managers_expect(
+    client: httpx.AsyncClient,
+) -> None:
+    page = Page((await client.get("/studio")).text)
+    fields = {
+        e.attrs["id"]: (e.attrs["type"], e.attrs["autocomplete"])
+        for e in page.find("input")
+        if e.attrs.get("id", "").startswith(("signin-", "signup-", "reset-"))
+    }
+    assert fields == {
+        "signin-email": ("email", "username"),
+        "signin-password": ("password", "current-password"),
+        "signup-name": ("text", "name"),
+        "signup-email": ("email", "username"),
+        "signup-password": ("password", "new-password"),
+        "reset-password": ("password", "new-password"),
+    }
+    labels = {e.attrs.get("for") for e in page.find("label")}
+    assert set(fields) <= labels
+
+
+async def test_the_class_grid_is_a_table_with_headers(client: httpx.AsyncClient) -> None:
+    page = Page((await client.get("/studio")).text)
+    table = page.one("table")
+    assert "Cada linha é o livro de uma criança" in page.one("caption").text
+    columns = [e.text.split() for e in page.find("th", scope="col")]
+    assert columns == [["Criança"], *(["Página", str(n)] for n in range(1, 7)), ["Situação"]]
+    assert table.attrs["class"] == "class-grid"
+    # The row of one child, filled in by the script: its name heads the row.
+    assert page.find("th", scope="row")
+    scroller = page.one("div", role="region")
+    assert (scroller.attrs["tabindex"], scroller.attrs["aria-labelledby"]) == ("0", "grid-heading")
 
 
 async def pages_to_check(client: httpx.AsyncClient) -> list[str]:
