@@ -175,6 +175,11 @@ def walk_the_whole_term(page: Page, device: str, tmp_path: Path) -> None:
     screenshot(page, "studio-class", device)
 
     # One click from the grid to a child's page, ready to type in: the session edits it.
+    edits: list[dict[str, str]] = []
+    page.on(
+        "request",
+        lambda request: edits.append(request.headers) if request.method == "PUT" else None,
+    )
     cell(page, "Cecília Araújo", 3).click()
     text = page.get_by_label("Texto da página 3")
     expect(text).to_be_focused()
@@ -188,6 +193,8 @@ def walk_the_whole_term(page: Page, device: str, tmp_path: Path) -> None:
     )
     expect(editor.locator('[data-status="drawing"]')).to_have_text("Desenho enviado!")
     expect(page.get_by_role("button", name="Fechar este livro")).to_be_hidden()
+    assert len(edits) == 2
+    assert not [headers for headers in edits if "authorization" in headers]
     assert page.evaluate("sessionStorage.getItem('magicshelf.studio')") is None
     assert_accessible(page)
     screenshot(page, "studio-class-book", device)

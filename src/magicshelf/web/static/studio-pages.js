@@ -17,6 +17,7 @@ export class PageEditor {
     this.maxUploadBytes = maxUploadBytes;
     this.access = access; // () => ({ code, key }) of the open book
     this.saved = "";
+    this.sending = null; // the text being saved, while its request is on its way
     this.illustration = null;
     const find = (selector) => element.querySelector(selector);
     this.textArea = find(".page-text");
@@ -74,8 +75,10 @@ export class PageEditor {
   }
 
   async save() {
-    if (!this.dirty) return;
     const text = this.text.value;
+    // Clicking "Salvar texto" first blurs the text (a "change"): one request is enough.
+    if (!this.dirty || text === this.sending) return;
+    this.sending = text;
     clearErrors(this.textArea);
     this.textStatus.textContent = this.messages.saving;
     try {
@@ -88,6 +91,8 @@ export class PageEditor {
     } catch (error) {
       this.textStatus.textContent = "";
       showProblem(this.textArea, error, this.messages, "text");
+    } finally {
+      this.sending = null;
     }
   }
 
