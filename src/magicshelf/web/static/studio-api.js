@@ -75,7 +75,7 @@ export function plural(messages, key, count) {
 // A field error in the page's language, from its stable code and params: this kind of
 // field's own words for the code ("line 3" is a "line"), else the code's, else the API's
 // English message.
-export function fieldMessage({ field, code, message, params }, messages) {
+function fieldMessage({ field, code, message, params }, messages) {
   const kind = field.replace(/ \d+$/, "");
   const template = messages[`field.${kind}.${code}`] ?? messages[`field.${code}`];
   return template ? format(template, params ?? {}) : message;
