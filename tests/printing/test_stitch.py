@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from magicshelf.printing.pdf import PrintBook, render_pdf
-from magicshelf.printing.stitch import PdfStitcher
+from magicshelf.printing.stitch import PdfStitcher, collected_when_done
 from tests.printing.paper import page_image, pdftotext, reader
 from tests.printing.test_pdf import A5_POINTS, drawing, images_on, make_book, resources
 
@@ -105,7 +105,8 @@ def test_memory_holds_one_book_not_the_class() -> None:
         def stitch_all() -> None:
             stitcher = PdfStitcher(output)
             for n in range(books):
-                stitcher.append(render_pdf(book(n)))
+                with collected_when_done():
+                    stitcher.append(render_pdf(book(n)))
             stitcher.finish(title="3º ano B", author="Ana")
 
         peak = tracemalloc_peak(stitch_all)

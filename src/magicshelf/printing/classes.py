@@ -24,7 +24,7 @@ from magicshelf.errors import ClassNotFound, NotFound, NothingToPrint, NotSigned
 from magicshelf.printing.api import attachment, printable
 from magicshelf.printing.pdf import PrintBook, render_pdf
 from magicshelf.printing.slips import Slip, render_slips
-from magicshelf.printing.stitch import PdfStitcher
+from magicshelf.printing.stitch import PdfStitcher, collected_when_done
 from magicshelf.resources import Resources
 from magicshelf.teachers.api import TeacherDep, own_origin
 
@@ -142,7 +142,8 @@ async def _print_book(found: Resources, stitcher: PdfStitcher, code: str) -> Non
 
 
 def _append(stitcher: PdfStitcher, document: PrintBook) -> None:
-    stitcher.append(render_pdf(document))
+    with collected_when_done():
+        stitcher.append(render_pdf(document))
 
 
 def _chunks(output: IO[bytes]) -> Iterator[bytes]:
