@@ -19,7 +19,7 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 
 QUERY = """
-SELECT b.magic_code, b.title, b.author, b.teacher, b.school, b.revision,
+SELECT b.magic_code, b.title, b.author, b.teacher, b.school, b.published, b.revision,
        b.created_at, b.updated_at, p.number, p.text, p.web_key, p.thumbnail_key,
        p.image_width, p.image_height, p.image_content_type
 FROM books b JOIN pages p ON p.book_id = b.id
@@ -57,6 +57,7 @@ def _book(rows: list[asyncpg.Record]) -> dict[str, Any]:
         "author": first["author"],
         "teacher": first["teacher"],
         "school": first["school"],
+        "published": first["published"],
         "created_at": _timestamp(first["created_at"]),
         "updated_at": _timestamp(first["updated_at"]),
         "pages": [_page(row) for row in rows],
