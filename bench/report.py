@@ -36,10 +36,19 @@ def _ms(value: float) -> str:
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.1f} ms"
 
 
+_UNITS = {"e": "img/s", "h": "books/s"}
+
+
+def _unit(outcome: Json) -> str:
+    return _UNITS.get(outcome["key"], "req/s")
+
+
 def _ratio(outcome: Json) -> str:
     a, b = outcome["magicshelf"], outcome["baseline_numbers"]
     if not a or not b:
         return "–"
+    if outcome["key"] == "h":  # one request stream a side: the time is what compares
+        return f"time ×{a['mean_ms'] / b['mean_ms']:.2f}"
     if outcome["key"] == "e":
         # Runs before render slots had as many uploads in flight as pipeline threads, so
         # their mean latencies compared directly.
@@ -66,7 +75,7 @@ def _summary(results: Json) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for o in results["outcomes"]:
-        unit = "img/s" if o["key"] == "e" else "req/s"
+        unit = _unit(o)
         target, met = _check_text(o)
         base = _numbers(o["baseline_numbers"], unit=unit)
         if o["baseline"]:
@@ -83,13 +92,15 @@ def _rounds(o: Json) -> list[str]:
     if not o["available"]:
         return [*lines, *o["notes"], ""]
     lines += ["| round | MagicShelf | baseline |", "|---|---|---|"]
+    unit = _unit(o)
     for i, a in enumerate(o["rounds_a"]):
         b = o["rounds_b"][i] if i < len(o["rounds_b"]) else {}
         lines.append(
-            f"| {i + 1} | {_numbers(a)} (mean {_ms(a['mean_ms'])}) | "
-            f"{_numbers(b) + ' (mean ' + _ms(b['mean_ms']) + ')' if b else '–'} |"
+            f"| {i + 1} | {_numbers(a, unit=unit)} (mean {_ms(a['mean_ms'])}) | "
+            f"{_numbers(b, unit=unit) + ' (mean ' + _ms(b['mean_ms']) + ')' if b else '–'} |"
         )
-    lines.append(f"| median | {_numbers(o['magicshelf'])} | {_numbers(o['baseline_numbers'])} |")
+    median_b = _numbers(o["baseline_numbers"], unit=unit)
+    lines.append(f"| median | {_numbers(o['magicshelf'], unit=unit)} | {median_b} |")
     lines.append("")
     for name, value in o["extra"].items():
         lines.append(f"- {name.replace('_', ' ')}: {_n(value)}")
@@ -124,7 +135,7 @@ def _before_after(results: Json, before: Json | None) -> list[str]:
         was = old.get(o["key"])
         if was is None or not o["available"] or not was["available"]:
             continue
-        unit = "img/s" if o["key"] == "e" else "req/s"
+        unit = _unit(o)
         lines.append(
             f"| ({o['key']}) {o['title']} | {_numbers(was['magicshelf'], unit=unit)} | "
             f"{_numbers(o['magicshelf'], unit=unit)} | {_ratio(was)} | {_ratio(o)} |"
@@ -297,6 +308,7 @@ REPRODUCE = [
     "BENCH_SCALE=200000 make bench",
     "make bench-smoke            # ~40 s; checks the harness, writes bench/results/smoke/",
     "python -m bench.stack_cost  # CPU per request through the ASGI stack (NOTES.md)",
+    "python -m bench.class_pdf   # (h) alone, in ~30 s: a class of 30 books in one PDF",
     "python -m bench.report      # REPORT.md again from bench/results/full/ (after NOTES.md edits)",
     "```",
     "",

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import explain, machine, pg, profile, report, scenarios, seed, servers, sqllog
+from bench import class_pdf, explain, machine, pg, profile, report, scenarios, seed, servers, sqllog
 from bench.net import fetch
 from bench.scenarios import Context, HarnessError, Outcome, Upload, expect
 from bench.wrk import Load
@@ -172,7 +172,7 @@ def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
             results["rss_after_mb"] = servers.current_rss_kib(ctx.app.pid) / 1024
         if plan.scale:
             outcomes.append(_scale(cluster, plan, drawings, data_dir, out, results, outcomes[0]))
-    results["outcomes"] = [_outcome_json(o) for o in outcomes]
+    results["outcomes"] = [outcome_json(o) for o in outcomes]
     results["elapsed_seconds"] = round(time.monotonic() - started, 1)
     return results, outcomes
 
@@ -245,6 +245,10 @@ def _main_scenarios(
     measured(lambda: scenarios.reader(ctx, inputs["reader"]))
     log("(g) PDF with six drawings")
     measured(lambda: scenarios.pdf(ctx, codes.display(seeded[10]), seconds=plan.seconds))
+    log(f"(h) a class of {class_pdf.CLASS_SIZE} books in one PDF vs their PDFs one by one")
+    class_books = seeded[10:]  # 0-9 get phone photos in (e)
+    main_url = cluster.url("bench_main")
+    measured(lambda: class_pdf.measure(ctx.app, main_url, class_books, rounds=plan.rounds))
     log("(d) create books")
     measured(lambda: scenarios.create_books(ctx, inputs["create"], plan.create_connections))
     log("profile: py-spy on the app while (a) runs")
@@ -355,7 +359,7 @@ def _scale(
     return outcome
 
 
-def _outcome_json(outcome: Outcome) -> dict[str, object]:
+def outcome_json(outcome: Outcome) -> dict[str, object]:
     return {
         "key": outcome.key,
         "title": outcome.title,
