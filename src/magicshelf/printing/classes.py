@@ -35,7 +35,7 @@ _RESPONSES = {
     **documented(NotSignedIn, ClassNotFound, NothingToPrint),
 }
 # The class's PDF stays in memory up to this size and goes to a temporary file beyond it:
-# a class of 30 with six drawings each is ~50-200 MB.
+# a class of 30 with six 3000-px drawings each is ~440 MB (bench/NOTES.md, part h).
 _IN_MEMORY_BYTES = 8 * 1024 * 1024
 _CHUNK_BYTES = 1024 * 1024
 # Children's names: for the signed-in teacher only, never kept by a shared cache.
