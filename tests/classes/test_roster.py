@@ -188,8 +188,13 @@ async def test_a_bad_roster_makes_nothing(teachers_client: Client) -> None:
         )
         wrong_type = {**_as(ana), "Content-Type": "application/xml"}
         assert_problem(await http.post(path, content=b"<a/>", headers=wrong_type), 415)
-        no_file = await http.post(path, files={"other": ("x.txt", b"Ana")}, headers=_as(ana))
+        empty_form = {**_as(ana), "Content-Type": "multipart/form-data; boundary=b"}
+        no_file = await http.post(path, content=b"--b--\r\n", headers=empty_form)
         assert assert_problem(no_file, 422)["errors"][0]["field"] == "file"
+        extra = await http.post(
+            path, files={"file": ("x.txt", b"Ana")}, data={"turma": "B"}, headers=_as(ana)
+        )
+        assert assert_problem(extra, 422)["errors"][0]["code"] == "unknown_field"
 
         # Another teacher's class, no session, a cross-site form: nothing either.
         assert_problem(await http.post(path, json={"names": ["Ana"]}, headers=_as(bia)), 404)

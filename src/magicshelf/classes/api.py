@@ -202,6 +202,7 @@ _roster_body = {
                     "type": "object",
                     "required": [_FILE_FIELD],
                     "properties": {_FILE_FIELD: {"type": "string", "format": "binary"}},
+                    "additionalProperties": False,
                 },
                 "encoding": {_FILE_FIELD: {"contentType": "text/csv, text/plain"}},
             },
@@ -223,6 +224,14 @@ async def _read_roster(request: Request) -> Roster:
         return read_text(await request.body(), csv_declared=_TEXT_TYPES[media_type], field="body")
     if media_type == "multipart/form-data":
         async with request.form(max_files=1, max_fields=4) as form:
+            unknown = sorted(set(form.keys()) - {_FILE_FIELD})
+            if unknown:
+                raise InvalidInput(
+                    [
+                        FieldError(name, "unknown_field", "is not a field of this request")
+                        for name in unknown
+                    ]
+                )
             upload = form.get(_FILE_FIELD)
             if not isinstance(upload, UploadFile):
                 raise InvalidInput([FieldError(_FILE_FIELD, "required", _NO_FILE)])
