@@ -89,8 +89,27 @@ async def _class_response(
     return JSON(body, status_code=status, headers=headers)
 
 
+# What a teacher can do next with the class she made (OpenAPI links; the fuzzer follows them).
+_created_links = {
+    operation: {"operationId": operation, "parameters": {"class_id": "$response.body#/id"}}
+    for operation in (
+        "read_class",
+        "update_class",
+        "delete_class",
+        "add_co_teacher",
+        "add_roster",
+        "publish_class",
+        "class_slips",
+        "class_books_pdf",
+    )
+}
+
+
 @router.post(
-    "", status_code=201, response_model=ClassOut, responses=documented(*_SIGNED_IN, *_BODY)
+    "",
+    status_code=201,
+    response_model=ClassOut,
+    responses={201: {"links": _created_links}, **documented(*_SIGNED_IN, *_BODY)},
 )
 async def create_class(data: ClassCreate, teacher: TeacherDep, session: SessionDep) -> Response:
     """Create a class of the signed-in teacher."""
