@@ -13,12 +13,12 @@ from fastapi import FastAPI
 from magicshelf.books import codes, service
 from magicshelf.books.present import book_json, etag
 from magicshelf.db import AnySelect, Database
-
-# What a revalidation reads: the ETag's parts, and whether only editors may see it.
-REVISION = ["magic_code", "revision", "published"]
 from magicshelf.errors import BookNotFound
 from tests.books.test_api import create, key
 from tests.images import drawing, encode
+
+# What a revalidation reads: the ETag's parts, and whether only editors may see it.
+REVISION = ["magic_code", "revision", "published"]
 
 
 async def test_read_book_matches_the_orm_book(client: httpx.AsyncClient, app: FastAPI) -> None:

@@ -16,7 +16,9 @@ from magicshelf.errors import InvalidCode
 
 # Characters where the rules have edges: controls, every kind of space, line breaks, a
 # byte order mark, combining marks, letters that case-fold oddly, dashes, apostrophes.
-EDGES = "’'.ã\x00\x07\t\n\r\x1f\x7f\x85\x9f \xa0\u1680\u2003\u2028\u202f\u3000\ufeff\u0301aZ9ſﬀ-\u2013"
+EDGES = (
+    "’'.ã\x00\x07\t\n\r\x1f\x7f\x85\x9f \xa0\u1680\u2003\u2028\u202f\u3000\ufeff\u0301aZ9ſﬀ-\u2013"
+)
 # Unpaired surrogates are refused too, but JSON Schema strings are Unicode text: no pattern
 # can speak of them (tests/books/test_api.py sends one).
 texts = st.text(
