@@ -146,6 +146,19 @@ def _teacher_link(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _book_rekey(settings: Settings, args: argparse.Namespace) -> int:
+    from magicshelf.books.cli import rekey
+
+    try:
+        code, edit_key = asyncio.run(rekey(settings, args.code))
+    except ValueError as error:
+        print(f"magicshelf: {error}", file=sys.stderr)
+        return 2
+    print(f"New edit key for {code} (the old one no longer opens it; the code stays):")
+    print(edit_key)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="magicshelf", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
         link = links.add_parser(action, help=text)
         link.add_argument("email")
         link.set_defaults(handler=_teacher_link, purpose=purpose)
+    book = commands.add_parser("book", help="a book's edit key")
+    book_actions = book.add_subparsers(dest="action", required=True)
+    rekey = book_actions.add_parser("rekey", help="replace a lost edit key, keeping the code")
+    rekey.add_argument("code", help="the magic code, typed any way")
+    rekey.set_defaults(handler=_book_rekey)
     return parser
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 
+import magicshelf.tables  # noqa: F401  (every table, for foreign keys by name)
 from magicshelf.books.misses import InMemoryMissLimiter, MissLimiter
 from magicshelf.db import Database
 from magicshelf.illustrations.recent import RecentBlobs

@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from magicshelf.books import codes, service
+from magicshelf.books.edit_keys import edit_key_matches
 from magicshelf.books.misses import MissLimiter
 from magicshelf.books.models import Book
 from magicshelf.books.schemas import EXAMPLE_CODE
@@ -33,7 +34,6 @@ from magicshelf.errors import (
 from magicshelf.resources import Resources, resources
 from magicshelf.teachers.api import same_site_only, session_cookie
 from magicshelf.teachers.service import signed_in
-from magicshelf.tokens import token_matches
 
 CodePath = Annotated[
     str,
@@ -92,7 +92,7 @@ async def may_see_draft(request: Request, held: Resources, compact: str) -> bool
         except BookNotFound:  # deleted meanwhile
             return False
         if credentials is not None:
-            return token_matches(credentials.credentials, book.edit_key_hash)
+            return edit_key_matches(credentials.credentials, book.edit_key_hash)
         return bool(token) and await _teaches_book(session, str(token), book)
 
 

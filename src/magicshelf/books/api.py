@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
 from magicshelf.books import codes, service
 from magicshelf.books.access import (
+    BearerDep,
     CodePath,
     find_counting_misses,
     load_editable_book,
     read_book_record,
     refuse_hidden_draft,
 )
+from magicshelf.books.edit_keys import shown
 from magicshelf.books.models import PAGE_COUNT, Book
 from magicshelf.books.present import book_json, etag, etag_matches, page_json
 from magicshelf.books.schemas import (
@@ -22,10 +24,11 @@ from magicshelf.books.schemas import (
     BookCreated,
     BookOut,
     BookUpdate,
+    EditKeyOut,
     PageOut,
     PageUpdate,
 )
-from magicshelf.deps import SessionDep, client_address
+from magicshelf.deps import ResourcesDep, SessionDep, client_address
 from magicshelf.errors import (
     BadRequest,
     BookNotFound,
@@ -40,6 +43,7 @@ from magicshelf.errors import (
     documented,
 )
 from magicshelf.http import JSON, Prepared, RawHeaders
+from magicshelf.printing.key_card import render_key_card
 from magicshelf.resources import resources
 
 router = APIRouter(prefix="/api/books", tags=["books"])
@@ -197,3 +201,34 @@ async def put_page_text(
     """Set the text of one page (up to 1,500 characters)."""
     page = await service.set_page_text(session=session, book=book, number=number, text=data.text)
     return JSON(page_json(service.page_record(page)), headers={"ETag": etag(book)})
+
+
+@router.post("/{code}/edit-key", response_model=EditKeyOut, responses=documented(*EDIT_PROBLEMS))
+async def replace_edit_key(book: EditableBookDep, session: SessionDep) -> Response:
+    """Replace a lost edit key: the answer holds the new one, once; the old one stops
+    working. The magic code stays, so families are not affected. For a teacher of the
+    book's class (her session) or whoever holds the current key."""
+    return JSON({"edit_key": await service.replace_edit_key(session=session, book=book)})
+
+
+@router.get(
+    "/{code}/key-card.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, **documented(*EDIT_PROBLEMS)},
+)
+async def key_card(book: EditableBookDep, credentials: BearerDep, held: ResourcesDep) -> Response:
+    """The edit key sent (`Authorization: Bearer`) on a card to print and keep, with the
+    book's title and code. Never cached anywhere."""
+    if credentials is None:  # a teacher's session opens the book, but there is no key to print
+        raise MissingEditKey()
+    pdf = await held.renderer.run(
+        render_key_card,
+        title=book.title,
+        magic_code=codes.display(book.magic_code),
+        edit_key=shown(credentials.credentials),
+    )
+    headers = {
+        "Cache-Control": "no-store",
+        "Content-Disposition": 'attachment; filename="chave.pdf"',
+    }
+    return Response(pdf, media_type="application/pdf", headers=headers)

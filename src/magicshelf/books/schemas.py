@@ -170,7 +170,20 @@ class BookOut(Output):
     links: LinksOut
 
 
+class EditKeyOut(Output):
+    edit_key: str = Field(
+        description="Shown only once: the new key. The old one no longer opens the book.",
+        examples=["7KQ2-M9XD-4TPA-1B0C-ZZ55-HJKM-NPQR"],
+    )
+
+
 class BookCreated(Output):
     magic_code: str
-    edit_key: str = Field(description="Shown only once: save it to edit the book later.")
+    edit_key: str = Field(
+        description=(
+            "Shown only once: save it to edit the book later. 28 symbols in groups of "
+            "four, typed back in any case, with or without spaces and hyphens."
+        ),
+        examples=["7KQ2-M9XD-4TPA-1B0C-ZZ55-HJKM-NPQR"],
+    )
     book: BookOut

@@ -14,11 +14,11 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from magicshelf.books import codes
+from magicshelf.books.edit_keys import edit_key_hash, edit_key_matches, new_edit_key
 from magicshelf.books.models import PAGE_COUNT, Book, Page, utcnow
 from magicshelf.books.schemas import BookCreate, BookUpdate
 from magicshelf.db import Database
 from magicshelf.errors import BookNotFound, WrongEditKey
-from magicshelf.tokens import new_token, token_hash, token_matches
 
 log = logging.getLogger(__name__)
 CODE_ATTEMPTS = 8
@@ -29,17 +29,23 @@ def _is_code_collision(error: IntegrityError) -> bool:
 
 
 def new_book(
-    *, title: str, author: str, teacher: str, school: str | None, texts: dict[int, str]
+    *,
+    title: str,
+    author: str,
+    teacher: str,
+    school: str | None,
+    texts: dict[int, str],
+    edit_key: str | None = None,
 ) -> tuple[Book, str]:
     """A book with six pages, not yet stored, and its edit key (kept only as a digest)."""
-    edit_key = new_token()
+    edit_key = edit_key or new_edit_key()
     now = utcnow()
     book = Book(
         title=title,
         author=author,
         teacher=teacher,
         school=school,
-        edit_key_hash=token_hash(edit_key),
+        edit_key_hash=edit_key_hash(edit_key),
         published=True,
         revision=1,
         created_at=now,
@@ -199,7 +205,7 @@ async def read_revision(*, database: Database, code: str) -> BookRevision:
 
 
 def authorize(*, book: Book, edit_key: str) -> None:
-    if not token_matches(edit_key, book.edit_key_hash):
+    if not edit_key_matches(edit_key, book.edit_key_hash):
         raise WrongEditKey()
 
 
@@ -233,6 +239,14 @@ async def update_book(*, session: AsyncSession, book: Book, data: BookUpdate) ->
     await touch(session, book)
     await session.commit()
     return book
+
+
+async def replace_edit_key(*, session: AsyncSession, book: Book) -> str:
+    """A new edit key for the book; the old one stops opening it. The code stays."""
+    edit_key = new_edit_key()
+    book.edit_key_hash = edit_key_hash(edit_key)
+    await session.commit()
+    return edit_key
 
 
 async def delete_book(*, session: AsyncSession, book: Book) -> None:
