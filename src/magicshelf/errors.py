@@ -22,6 +22,7 @@ Hierarchy (status in brackets)::
     │   └── ClassNotFound           also a class the teacher does not share
     ├── MethodNotAllowed [405]      the address exists, the method does not (Allow says which)
     ├── EmailTaken [409]            a teacher already has this email
+    ├── IdempotencyKeyReused [409]  an Idempotency-Key sent again with another request
     ├── NothingToPrint [409]        a class without books (slips) or published books (PDF)
     ├── PayloadTooLarge [413]       request body or upload over its limit
     ├── UnsupportedImage [415]      not PNG, JPEG or WebP (judged by the bytes)
@@ -190,6 +191,19 @@ class ClassNotFound(NotFound):
 
 class MethodNotAllowed(MagicShelfError):
     status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+
+class IdempotencyKeyReused(MagicShelfError):
+    status, slug, title = (
+        409,
+        "idempotency-key-reused",
+        "This Idempotency-Key was used for another request",
+    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            "An Idempotency-Key stands for one request: send a new key with a new request."
+        )
 
 
 class PayloadTooLarge(MagicShelfError):

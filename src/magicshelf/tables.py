@@ -3,6 +3,17 @@ opens the database must have loaded the tables it points at (books point at clas
 
 from magicshelf.books.models import Book, Page
 from magicshelf.classes.models import CoTeacher, SchoolClass
+from magicshelf.idempotency import IdempotentRequest, ServerSecret
 from magicshelf.teachers.models import Link, Teacher, TeacherSession
 
-__all__ = ["Book", "CoTeacher", "Link", "Page", "SchoolClass", "Teacher", "TeacherSession"]
+__all__ = [
+    "Book",
+    "CoTeacher",
+    "IdempotentRequest",
+    "Link",
+    "Page",
+    "SchoolClass",
+    "ServerSecret",
+    "Teacher",
+    "TeacherSession",
+]

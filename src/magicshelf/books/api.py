@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
@@ -16,7 +16,7 @@ from magicshelf.books.access import (
     read_book_record,
     refuse_hidden_draft,
 )
-from magicshelf.books.edit_keys import shown
+from magicshelf.books.edit_keys import derived_edit_key, shown
 from magicshelf.books.models import PAGE_COUNT, Book
 from magicshelf.books.present import book_json, etag, etag_matches, page_json
 from magicshelf.books.schemas import (
@@ -33,6 +33,7 @@ from magicshelf.errors import (
     BadRequest,
     BookNotFound,
     BookNotPublished,
+    IdempotencyKeyReused,
     InvalidCode,
     InvalidInput,
     MissingEditKey,
@@ -43,6 +44,15 @@ from magicshelf.errors import (
     documented,
 )
 from magicshelf.http import JSON, Prepared, RawHeaders
+from magicshelf.idempotency import (
+    REPLAYED,
+    Claim,
+    IdempotentRequest,
+    KeyHeader,
+    at_most_once,
+    remember,
+    server_secret,
+)
 from magicshelf.printing.key_card import render_key_card
 from magicshelf.resources import resources
 
@@ -102,17 +112,55 @@ def _book_response(book: service.BookRecord) -> Prepared:
             "headers": {
                 "Location": {"description": "The new book", "schema": {"type": "string"}},
                 **_etag,
+                REPLAYED: {
+                    "description": "true when this is the first answer to an Idempotency-Key",
+                    "schema": {"type": "string"},
+                },
             },
         },
-        **documented(*BODY_PROBLEMS),
+        **documented(*BODY_PROBLEMS, IdempotencyKeyReused),
     },
 )
-async def create_book(data: BookCreate, session: SessionDep) -> Response:
-    """Register a new book. The answer holds the magic code and, once only, the edit key."""
-    book, edit_key = await service.create_book(session=session, data=data)
-    code = codes.display(book.magic_code)
-    body = {"magic_code": code, "edit_key": edit_key, "book": book_json(service.record_of(book))}
-    headers = {"Location": f"/api/books/{code}", "ETag": etag(book)}
+async def create_book(
+    data: BookCreate, session: SessionDep, idempotency_key: KeyHeader = None
+) -> Response:
+    """Register a new book. The answer holds the magic code and, once only, the edit key.
+
+    With `Idempotency-Key`, sending the same request again within 24 hours answers the
+    first result (the same code and edit key, `Idempotent-Replayed: true`) and makes no
+    second book; the same key with another request gets 409."""
+    claim = Claim.of("books", idempotency_key, data.model_dump(mode="json"))
+    if claim is None:
+        return _created(*await service.create_book(session=session, data=data))
+    edit_key = derived_edit_key(await server_secret(session), claim.purpose)
+
+    def remembered(books: list[Book]) -> IdempotentRequest:
+        return remember(claim, 201, _created_body(books[0]), _location(books[0]))
+
+    async def create() -> Response:
+        made = await service.create_book(
+            session=session, data=data, edit_key=edit_key, record=remembered
+        )
+        return _created(*made)
+
+    return await at_most_once(session, claim, create, edit_key=edit_key)
+
+
+def _location(book: Book) -> str:
+    return f"/api/books/{codes.display(book.magic_code)}"
+
+
+def _created_body(book: Book) -> dict[str, Any]:
+    """The answer to a create, but the edit key (which no row may keep)."""
+    return {
+        "magic_code": codes.display(book.magic_code),
+        "book": book_json(service.record_of(book)),
+    }
+
+
+def _created(book: Book, edit_key: str) -> Response:
+    body = {**_created_body(book), "edit_key": edit_key}
+    headers = {"Location": _location(book), "ETag": etag(book)}
     return JSON(body, status_code=201, headers=headers)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from magicshelf.books import codes
 from magicshelf.books.edit_keys import edit_key_hash, edit_key_matches, new_edit_key
 from magicshelf.books.models import PAGE_COUNT, Book, Page, utcnow
 from magicshelf.books.schemas import BookCreate, BookUpdate
-from magicshelf.db import Database
+from magicshelf.db import Base, Database
 from magicshelf.errors import BookNotFound, WrongEditKey
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,14 @@ def new_book(
     return book, edit_key
 
 
-async def store_new_books(session: AsyncSession, books: list[Book]) -> None:
-    """Give the books fresh magic codes and store them all in one transaction.
+async def store_new_books(
+    session: AsyncSession,
+    books: list[Book],
+    *,
+    record: Callable[[list[Book]], Base] | None = None,
+) -> None:
+    """Give the books fresh magic codes and store them all in one transaction, with
+    ``record(books)`` if given (the idempotency row that remembers this answer).
 
     With N books stored, a fresh code collides with probability N / 31^8 (one in 850,000
     at a million books); the unique constraint is the arbiter and a collision draws again.
@@ -65,6 +72,8 @@ async def store_new_books(session: AsyncSession, books: list[Book]) -> None:
         for book in books:
             book.magic_code = codes.new_code()
         session.add_all(books)
+        if record is not None:
+            session.add(record(books))
         try:
             await session.commit()
         except IntegrityError as error:
@@ -77,7 +86,13 @@ async def store_new_books(session: AsyncSession, books: list[Book]) -> None:
     raise AssertionError("unreachable")
 
 
-async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book, str]:
+async def create_book(
+    *,
+    session: AsyncSession,
+    data: BookCreate,
+    edit_key: str | None = None,
+    record: Callable[[list[Book]], Base] | None = None,
+) -> tuple[Book, str]:
     """Store a new published book; returns it with its edit key, shown only this once."""
     book, edit_key = new_book(
         title=data.title,
@@ -85,8 +100,9 @@ async def create_book(*, session: AsyncSession, data: BookCreate) -> tuple[Book,
         teacher=data.teacher,
         school=data.school,
         texts={page.number: page.text for page in data.pages},
+        edit_key=edit_key,
     )
-    await store_new_books(session, [book])
+    await store_new_books(session, [book], record=record)
     return book, edit_key
 
 

@@ -11,8 +11,15 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from magicshelf.books import codes
+from magicshelf.books.models import Book
 from magicshelf.classes import service
-from magicshelf.classes.books import ClassBook, add_children, class_books, publish_all
+from magicshelf.classes.books import (
+    ClassBook,
+    add_children,
+    class_books,
+    new_class_book,
+    publish_all,
+)
 from magicshelf.classes.models import SchoolClass
 from magicshelf.classes.roster import Roster, Understood, read_text
 from magicshelf.classes.schemas import (
@@ -30,6 +37,7 @@ from magicshelf.errors import (
     ClassNotFound,
     CrossSiteRequest,
     FieldError,
+    IdempotencyKeyReused,
     InvalidInput,
     NotClassOwner,
     NotSignedIn,
@@ -39,6 +47,7 @@ from magicshelf.errors import (
     validation_problem,
 )
 from magicshelf.http import JSON
+from magicshelf.idempotency import Claim, IdempotentRequest, KeyHeader, at_most_once, remember
 from magicshelf.teachers.api import TeacherDep, same_site_only
 
 router = APIRouter(prefix="/api/classes", tags=["classes"], dependencies=[Depends(same_site_only)])
@@ -273,7 +282,9 @@ async def _read_roster(request: Request) -> Roster:
             "description": "With ?preview=true: what was understood; nothing is made",
             "model": RosterOut,
         },
-        **documented(*_SIGNED_IN, *_BODY, UnsupportedMediaType, ClassNotFound),
+        **documented(
+            *_SIGNED_IN, *_BODY, UnsupportedMediaType, ClassNotFound, IdempotencyKeyReused
+        ),
     },
     openapi_extra=_roster_body,
 )
@@ -285,23 +296,42 @@ async def add_roster(
     preview: Annotated[
         bool, Query(description="true: answer what was understood, and make nothing")
     ] = False,
+    idempotency_key: KeyHeader = None,
 ) -> Response:
     """Make one draft book per child, after the class's books: `author` is the child,
     `teacher` the signed-in teacher, `school` the class's, and the title provisional.
     Two children of the same name are two books. A bad line names its line in a field
-    error, and then nothing is made."""
+    error, and then nothing is made. With `Idempotency-Key`, the same roster sent again
+    within 24 hours answers the first result and makes nothing more."""
     roster = await _read_roster(request)
-    made: list[ClassBook] = []
-    if not preview:
+    if preview:
+        return JSON(_roster_json(roster, []))
+    claim = Claim.of(f"roster:{school_class.id}", idempotency_key, roster.names)
+
+    def remembered(books: list[Book]) -> IdempotentRequest:
+        assert claim is not None
+        made = [new_class_book(book) for book in books]
+        return remember(claim, 201, _roster_json(roster, made), None)
+
+    async def create() -> Response:
         made = await add_children(
-            session=session, teacher=teacher, school_class=school_class, names=roster.names
+            session=session,
+            teacher=teacher,
+            school_class=school_class,
+            names=roster.names,
+            record=remembered if claim is not None else None,
         )
-    body = {
+        return JSON(_roster_json(roster, made), status_code=201)
+
+    return await create() if claim is None else await at_most_once(session, claim, create)
+
+
+def _roster_json(roster: Roster, made: list[ClassBook]) -> dict[str, object]:
+    return {
         "names": list(roster.names),
         "understood": dataclasses.asdict(roster.understood),
         "books": [_class_book_json(book) for book in made],
     }
-    return JSON(body, status_code=200 if preview else 201)
 
 
 @router.post(

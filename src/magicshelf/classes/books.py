@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -12,6 +12,7 @@ from magicshelf.books.models import PAGE_COUNT, Book, Page, utcnow
 from magicshelf.books.service import new_book, store_new_books
 from magicshelf.classes.models import SchoolClass
 from magicshelf.classes.roster import limited
+from magicshelf.db import Base
 from magicshelf.teachers.models import Teacher
 
 
@@ -37,8 +38,19 @@ def provisional_title(name: str) -> str:
     return f"O livro de {name}"  # in the book's language: it goes on the cover
 
 
+def new_class_book(book: Book) -> ClassBook:
+    """A book just made for a child, as the overview shows it: nothing on its pages yet."""
+    empty = tuple(PageProgress(n, False, False) for n in range(1, PAGE_COUNT + 1))
+    return ClassBook(book.magic_code, book.title, book.author, book.published, empty)
+
+
 async def add_children(
-    *, session: AsyncSession, teacher: Teacher, school_class: SchoolClass, names: Sequence[str]
+    *,
+    session: AsyncSession,
+    teacher: Teacher,
+    school_class: SchoolClass,
+    names: Sequence[str],
+    record: Callable[[list[Book]], Base] | None = None,
 ) -> list[ClassBook]:
     """One draft book per child, after the class's last one, all stored or none.
 
@@ -61,9 +73,8 @@ async def add_children(
         )
         book.class_id, book.position, book.published = school_class.id, (last or 0) + offset, False
         books.append(book)
-    await store_new_books(session, books)
-    empty = tuple(PageProgress(n, False, False) for n in range(1, PAGE_COUNT + 1))
-    return [ClassBook(b.magic_code, b.title, b.author, b.published, empty) for b in books]
+    await store_new_books(session, books, record=record)
+    return [new_class_book(book) for book in books]
 
 
 async def class_books(*, session: AsyncSession, school_class: SchoolClass) -> list[ClassBook]:
