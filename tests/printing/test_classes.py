@@ -105,14 +105,15 @@ async def test_the_class_pdf_has_its_published_books_in_roster_order(
         assert_pdf_download(answer, "3o-ano-b-livros.pdf")
         assert answer.headers["content-length"] == str(len(answer.content))
         pages = reader(answer.content).pages
-        assert len(pages) == 14
+        assert len(pages) == 16
         texts = pdftotext(answer.content)
         assert "por Ana Souza" in texts[0]
-        assert "por Caio Prado" in texts[7]
+        assert "por Caio Prado" in texts[8]
+        assert f"http://test/read/{books[2]['magic_code']}" in texts[15]  # its back cover
         assert not any("Bruno" in text for text in texts)
-        assert [n for n, page in enumerate(pages) if images_on(page)] == [1, 8, 9]
+        assert [n for n, page in enumerate(pages) if images_on(page)] == [1, 9, 10]
         # Each book exactly as its own PDF prints it.
-        for start, book in ((0, books[0]), (7, books[2])):
+        for start, book in ((0, books[0]), (8, books[2])):
             alone = await http.get(f"{book['links']['book']}/pdf")
             for number, page in enumerate(reader(alone.content).pages):
                 copy = pages[start + number]
@@ -123,8 +124,8 @@ async def test_the_class_pdf_has_its_published_books_in_roster_order(
 
         assert (await http.post(f"/api/classes/{class_id}/publish", headers=_as(ana))).is_success
         everyone = await http.get(url, headers=_as(ana))
-        assert len(reader(everyone.content).pages) == 21
-        assert "por Bruno Lima" in pdftotext(everyone.content)[7]
+        assert len(reader(everyone.content).pages) == 24
+        assert "por Bruno Lima" in pdftotext(everyone.content)[8]
 
 
 @pytest.mark.parametrize("document", ["slips.pdf", "books.pdf"])

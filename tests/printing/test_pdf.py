@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 from concurrent.futures import ThreadPoolExecutor
@@ -14,9 +15,11 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from magicshelf.printing.pdf import PrintBook, PrintPage, render_pdf
+from tests.printing.paper import page_image, qr_codes
 
 A5_POINTS = (419.53, 595.28)
 CODE = "K7M-P2Q-R9X"
+READER_URL = f"https://livros.escola.example/read/{CODE}"
 LONG_TEXT = (
     (
         "A árvore do pátio da escola acordou cedo e começou a dançar com o vento. "
@@ -67,6 +70,7 @@ def make_book(
         school=school,
         magic_code=CODE,
         pages=pages,
+        reader_url=READER_URL,
     )
 
 
@@ -142,10 +146,10 @@ def story_chunks(page: Any) -> list[tuple[str, float, float]]:
     ]
 
 
-def test_cover_and_six_a5_pages() -> None:
+def test_cover_six_pages_and_back_cover_all_a5() -> None:
     reader = read(make_book())
 
-    assert len(reader.pages) == 7
+    assert len(reader.pages) == 8
     for page in reader.pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         assert size == pytest.approx(A5_POINTS, abs=0.01)
@@ -155,10 +159,30 @@ def test_cover_shows_title_people_school_and_code_with_diacritics() -> None:
     cover = words(read(make_book()).pages[0].extract_text())
 
     assert "A Árvore que Dançava" in cover
-    assert "por João Conceição" in cover
-    assert "Professor(a): Maria Gonçalves" in cover
+    # In the words of the reader's cover.
+    assert "Escrito e desenhado por João Conceição" in cover
+    assert "Orientação: Maria Gonçalves" in cover
+    assert "Professor" not in cover
     assert "EB1 de São Tomé" in cover
     assert CODE in cover
+
+
+def test_back_cover_says_the_end_and_leads_back_to_the_book_online() -> None:
+    pdf = render_pdf(make_book())
+    back = words(read(make_book()).pages[7].extract_text())
+
+    assert back.startswith("Fim Escrito e desenhado por João Conceição")
+    assert READER_URL in back
+    assert f"código mágico {CODE}" in back
+    assert qr_codes(page_image(pdf, 8)) == [READER_URL]
+
+
+def test_a_long_public_address_still_prints_whole_on_the_back_cover() -> None:
+    url = "https://biblioteca-municipal.secretaria-de-educacao.example.gov.br/read/" + CODE
+    book = dataclasses.replace(make_book(), reader_url=url)
+
+    assert url in "".join(read(book).pages[7].extract_text().split())
+    assert qr_codes(page_image(render_pdf(book), 8)) == [url]
 
 
 def test_cover_without_school() -> None:
@@ -175,7 +199,7 @@ def test_longest_cover_stays_clear_of_the_magic_code() -> None:
     reader = read(make_book(title=title, author=author, teacher=teacher, school=school))
     cover = reader.pages[0]
 
-    for expected in (title, f"por {author}", f"Professor(a): {teacher}", school, CODE):
+    for expected in (title, f"por {author}", f"Orientação: {teacher}", school, CODE):
         assert words(expected) in words(cover.extract_text())
     chunks = text_chunks(cover)
     [code_label] = [y for text, y, _ in chunks if text == "código mágico"]
@@ -189,7 +213,7 @@ def test_every_page_has_its_text_and_a_footer_back_to_the_book() -> None:
     reader = read(book)
 
     assert f"magicshelf · código mágico {CODE}" in reader.pages[0].extract_text()
-    for page, source in zip(reader.pages[1:], book.pages, strict=True):
+    for page, source in zip(reader.pages[1:7], book.pages, strict=True):
         text = words(page.extract_text())
         assert words(source.text) in text
         assert f"magicshelf · código mágico {CODE}" in text
@@ -227,7 +251,8 @@ def test_drawings_are_embedded_untouched_at_print_resolution() -> None:
     reader = read(make_book(images=images))
 
     assert images_on(reader.pages[0]) == []
-    for page, source in zip(reader.pages[1:], images, strict=True):
+    assert images_on(reader.pages[7]) == []  # the back cover's QR code is vectors
+    for page, source in zip(reader.pages[1:7], images, strict=True):
         embedded = images_on(page)
         if source is None:
             assert embedded == []
@@ -273,7 +298,7 @@ def test_1500_characters_under_a_drawing_all_print() -> None:
     reader = read(book)
 
     assert len(LONG_TEXT) == 1500
-    for page in reader.pages[1:]:
+    for page in reader.pages[1:7]:
         assert words(LONG_TEXT) in words(page.extract_text())
         assert len(images_on(page)) == 1
 
@@ -308,7 +333,7 @@ def test_book_without_drawings_renders_its_text_larger() -> None:
     reader = read(make_book(images=[None] * 6, texts=texts))
     with_drawings = read(make_book(texts=texts))
 
-    assert len(reader.pages) == 7
+    assert len(reader.pages) == 8
     for alone, under_drawing in zip(reader.pages[1:3], with_drawings.pages[1:3], strict=True):
         assert story_chunks(alone)[0][2] > story_chunks(under_drawing)[0][2]
     assert all(images_on(page) == [] for page in reader.pages)

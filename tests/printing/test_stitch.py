@@ -36,21 +36,22 @@ def stitched(books: list[PrintBook]) -> bytes:
     return output.getvalue()
 
 
-def test_books_follow_each_other_cover_then_six_pages() -> None:
+def test_books_follow_each_other_cover_six_pages_back_cover() -> None:
     books = [book(n, (800, 600)) for n in range(3)]
     pdf = stitched(books)
     pages = reader(pdf).pages
 
-    assert len(pages) == 21
+    assert len(pages) == 24
     for page in pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         assert size == pytest.approx(A5_POINTS, abs=0.01)
     texts = pdftotext(pdf)
     for n in range(3):
-        assert "Livro" in texts[7 * n]
-        assert f"por Criança {n}" in texts[7 * n]
+        assert "Livro" in texts[8 * n]
+        assert f"por Criança {n}" in texts[8 * n]
         for number, source in enumerate(books[n].pages, start=1):
-            assert " ".join(source.text.split()) in texts[7 * n + number]
+            assert " ".join(source.text.split()) in texts[8 * n + number]
+        assert "Fim" in texts[8 * n + 7]
 
 
 def test_every_page_is_the_page_of_its_own_pdf() -> None:
@@ -60,7 +61,7 @@ def test_every_page_is_the_page_of_its_own_pdf() -> None:
 
     for n, single in enumerate(alone):
         for number, page in enumerate(single.pages):
-            copy = together.pages[7 * n + number]
+            copy = together.pages[8 * n + number]
             assert copy.get_contents().get_data() == page.get_contents().get_data()
             assert [i.get_data() for i in images_on(copy)] == [
                 i.get_data() for i in images_on(page)
@@ -69,14 +70,14 @@ def test_every_page_is_the_page_of_its_own_pdf() -> None:
             assert fonts == [f["/BaseFont"] for f in resources(page, "/Font")]
             assert all("/FontFile2" in f["/FontDescriptor"] for f in resources(copy, "/Font"))
     # Drawings are the JPEGs themselves, not recompressed.
-    [image] = images_on(together.pages[8])
+    [image] = images_on(together.pages[9])
     assert image.get_data() == books[1].pages[0].image
 
 
 def test_poppler_renders_it_without_a_complaint() -> None:
     pdf = stitched([book(n, (800, 600)) for n in range(2)])
 
-    cover = page_image(pdf, 8)  # the second book's cover
+    cover = page_image(pdf, 9)  # the second book's cover
     width, height = (points / 72 * 150 for points in A5_POINTS)
     assert cover.size == (pytest.approx(width, abs=1), pytest.approx(height, abs=1))
 

@@ -84,10 +84,14 @@ async def class_slips(
 
 @router.get("/{class_id}/books.pdf", response_class=Response, responses=_RESPONSES)
 async def class_books_pdf(
-    school_class: ClassDep, teacher: TeacherDep, session: SessionDep, found: ResourcesDep
+    request: Request,
+    school_class: ClassDep,
+    teacher: TeacherDep,
+    session: SessionDep,
+    found: ResourcesDep,
 ) -> Response:
     """Every published book of the class in one print-ready A5 file, in roster order, each
-    exactly as its own PDF (cover, then six pages). Drafts are left out."""
+    exactly as its own PDF (cover, six pages, back cover). Drafts are left out."""
     published = [
         b for b in await class_books(session=session, school_class=school_class) if b.published
     ]
@@ -96,7 +100,8 @@ async def class_books_pdf(
     # Rendering takes seconds: its database connection goes back to the pool meanwhile
     # (the class and the teacher stay loaded, as plain objects).
     await session.close()
-    output = await _print_class(found, school_class, teacher.name, published)
+    origin = own_origin(request, found.settings)
+    output = await _print_class(found, school_class, teacher.name, published, origin)
     size = output.tell()
     output.seek(0)
     headers = {
@@ -108,14 +113,18 @@ async def class_books_pdf(
 
 
 async def _print_class(
-    found: Resources, school_class: SchoolClass, teacher: str, books: list[ClassBook]
+    found: Resources,
+    school_class: SchoolClass,
+    teacher: str,
+    books: list[ClassBook],
+    origin: str,
 ) -> IO[bytes]:
     """The books stitched into a spooled file, one book read and rendered at a time."""
     output = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY_BYTES)  # noqa: SIM115 - returned
     try:
         stitcher = PdfStitcher(output)
         for book in books:
-            await _print_book(found, stitcher, book.magic_code)
+            await _print_book(found, stitcher, book.magic_code, origin)
         if not stitcher.page_count:
             raise NothingToPrint("The class's books were unpublished or deleted meanwhile.")
         await found.renderer.run(
@@ -127,7 +136,7 @@ async def _print_class(
     return output
 
 
-async def _print_book(found: Resources, stitcher: PdfStitcher, code: str) -> None:
+async def _print_book(found: Resources, stitcher: PdfStitcher, code: str, origin: str) -> None:
     """Read one book with its drawings and append it; its bytes are dropped on return.
 
     A book deleted or unpublished since the list was read is left out.
@@ -137,7 +146,7 @@ async def _print_book(found: Resources, stitcher: PdfStitcher, code: str) -> Non
     except NotFound:
         return
     if record.published:
-        document = await printable(record, found.storage)
+        document = await printable(record, found.storage, origin)
         await found.renderer.run(_append, stitcher, document)
 
 

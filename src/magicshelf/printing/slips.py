@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
-import segno
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -32,6 +31,7 @@ from magicshelf.printing.layout import (
     INK,
     MUTED,
     REGULAR,
+    draw_qr,
     fit,
     markup,
     new_canvas,
@@ -111,7 +111,7 @@ def _draw_slip(canvas: Canvas, slip: Slip, x: float, y: float, address: str) -> 
     top -= title_height
 
     bottom = y + _PADDING
-    _draw_qr(canvas, slip.url, left, bottom)
+    draw_qr(canvas, slip.url, left, bottom, _QR_SIZE)
     column = left + _QR_SIZE + _GAP
     how_to = (
         f"Sem o QR code?<br/>Entre em <font name='{BOLD}'>{markup(address)}</font><br/>"
@@ -130,26 +130,6 @@ def _draw_slip(canvas: Canvas, slip: Slip, x: float, y: float, address: str) -> 
     # Not spaced out: it would read as "QAE -G A 2" when copied from the PDF.
     code_y = middle - 5 * mm
     _draw_line(canvas, slip.magic_code, left, code_y, BOLD, _CODE_SIZE, _INNER_WIDTH, INK)
-
-
-def _draw_qr(canvas: Canvas, url: str, x: float, y: float) -> None:
-    """The QR code as filled squares, one rectangle per run of dark modules in a row."""
-    matrix = segno.make(url, error="m", micro=False).matrix
-    module = _QR_SIZE / len(matrix)
-    path = canvas.beginPath()
-    for row, modules in enumerate(matrix):
-        top = y + _QR_SIZE - (row + 1) * module
-        column = 0
-        while column < len(modules):
-            if not modules[column]:
-                column += 1
-                continue
-            start = column
-            while column < len(modules) and modules[column]:
-                column += 1
-            path.rect(x + start * module, top, (column - start) * module, module)
-    canvas.setFillColor(INK)
-    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def _draw_line(

@@ -45,6 +45,16 @@ PT: Final[dict[str, str]] = {
     "reader.blank": "Esta página ficou em branco.",
     "reader.tip": "Dica: use as setas do teclado ou deslize o dedo para virar a página.",
     "reader.another": "Ler outro livro",
+    "reader.end": "Fim",
+    "reader.again": "Ler de novo",
+    "reader.downloads": "Para ter o livro em papel",
+    "reader.download_read": "Baixar para ler",
+    "reader.download_read_hint": "PDF em A5, uma página por folha.",
+    "reader.download_fold": "Baixar para imprimir e dobrar",
+    "reader.download_fold_hint": (
+        "Duas folhas A4 impressas frente e verso (virando pela borda curta): "
+        "dobre ao meio, uma dentro da outra, e grampeie na dobra."
+    ),
     "studio.title": "Estúdio do professor",
     "studio.lead": "Crie o livro da criança, digite os textos e envie os desenhos. Cada livro "
     "ganha um código mágico para a família ler em casa.",
@@ -306,6 +316,16 @@ EN: Final[dict[str, str]] = {
     "reader.blank": "This page was left blank.",
     "reader.tip": "Tip: use the arrow keys or swipe to turn the page.",
     "reader.another": "Read another book",
+    "reader.end": "The End",
+    "reader.again": "Read it again",
+    "reader.downloads": "To have the book on paper",
+    "reader.download_read": "Download to read",
+    "reader.download_read_hint": "An A5 PDF, one page per sheet.",
+    "reader.download_fold": "Download to print and fold",
+    "reader.download_fold_hint": (
+        "Two A4 sheets printed on both sides (flipping on the short edge): "
+        "fold them in half, one inside the other, and staple along the fold."
+    ),
     "studio.title": "Teacher's studio",
     "studio.lead": "Create the child's book, type the texts and upload the drawings. Every "
     "book gets a magic code so the family can read it at home.",
