@@ -55,7 +55,7 @@ def assert_srcset_tells_the_truth(page: Page, selector: str) -> tuple[int, int]:
 def assert_showing(page: Page, number: int, label: str) -> None:
     expect(page.locator("[data-where]")).to_have_text(label)
     expect(page.locator(f"#page-{number}")).to_be_visible()
-    for other in range(7):
+    for other in range(8):  # the cover, six pages, the end page
         if other != number:
             expect(page.locator(f"#page-{other}")).to_be_hidden()
 
@@ -135,8 +135,8 @@ def test_a_teacher_makes_a_book_and_a_family_reads_it(
     assert_showing(page, 0, "Capa")
     expect(page.locator("#page-0")).to_contain_text("O Gato que Voava")
     expect(page.locator("#page-0")).to_contain_text("Escrito e desenhado por João Pedro")
-    pdf = page.get_by_role("link", name="Baixar PDF para imprimir")
-    assert pdf.get_attribute("href") == f"/api/books/{code}/pdf"
+    # The top bar leads to the downloads on the end page.
+    expect(page.get_by_role("link", name="Baixar e imprimir")).to_have_attribute("href", "?page=7")
     screenshot(page, "reader-cover", device)
 
     page.get_by_role("link", name="Próxima").click()
@@ -182,6 +182,44 @@ def test_reader_pages_turn_with_a_swipe(page: Page, device: str, sample_book: Bo
     assert_showing(page, 4, "Página 4 de 6")
 
 
+def test_the_end_page_reads_again_and_downloads(page: Page, device: str, sample_book: Book) -> None:
+    code = sample_book.code
+    page.goto(f"/read/{code}?page=6")
+    page.get_by_role("link", name="Próxima").click()
+    assert_showing(page, 7, "Fim")
+    assert page.url.endswith(f"/read/{code}?page=7")
+    end = page.locator("#page-7")
+    expect(end).to_contain_text("Escrito e desenhado por Maria Eduarda")
+    expect(page.get_by_role("link", name="Próxima")).to_be_hidden()
+    read = end.get_by_role("link", name="Baixar para ler")
+    fold = end.get_by_role("link", name="Baixar para imprimir e dobrar")
+    expect(read).to_have_attribute("href", f"/api/books/{code}/pdf")
+    expect(fold).to_have_attribute("href", f"/api/books/{code}/pdf?layout=booklet")
+    expect(fold).to_have_accessible_description(re.compile("dobre ao meio"))
+    booklet = page.request.get(fold.get_attribute("href") or "")
+    assert (booklet.status, booklet.headers["content-type"]) == (200, "application/pdf")
+    # With the script, the tip is there (a touch screen hides it: it has no arrow keys).
+    expect(page.locator("[data-tip]")).not_to_have_attribute("hidden", "")
+    assert_accessible(page)
+    screenshot(page, "reader-end", device)
+
+    page.keyboard.press("ArrowLeft")
+    assert_showing(page, 6, "Página 6 de 6")
+    page.keyboard.press("ArrowRight")
+    assert_showing(page, 7, "Fim")
+    page.keyboard.press("ArrowRight")  # nothing after the end
+    assert_showing(page, 7, "Fim")
+
+    end.get_by_role("link", name="Ler de novo").click()
+    assert_showing(page, 0, "Capa")
+    assert page.url.endswith(f"/read/{code}")
+    expect(page.get_by_role("link", name="Próxima")).to_be_focused()
+
+    page.get_by_role("link", name="Baixar e imprimir").click()
+    assert_showing(page, 7, "Fim")
+    expect(read).to_be_focused()
+
+
 def test_reader_works_without_javascript(
     browser: Browser, live_server: str, device: str, sample_book: Book
 ) -> None:
@@ -194,10 +232,20 @@ def test_reader_works_without_javascript(
         page.get_by_role("link", name="Próxima").click()
         page.wait_for_url("**?page=1")
         assert_showing(page, 1, "Página 1 de 6")
+        # No tip about arrow keys or swiping: they need the script.
+        expect(page.locator("[data-tip]")).to_be_hidden()
         page.goto(f"/read/{sample_book.code}?page=6")
         assert_showing(page, 6, "Página 6 de 6")
-        expect(page.get_by_role("link", name="Próxima")).to_be_hidden()
         expect(page.locator("#page-6 .story")).to_have_text(STORY[5])
+        page.get_by_role("link", name="Próxima").click()
+        page.wait_for_url("**?page=7")
+        assert_showing(page, 7, "Fim")
+        expect(page.get_by_role("link", name="Próxima")).to_be_hidden()
+        expect(page.get_by_role("link", name="Baixar para imprimir e dobrar")).to_be_visible()
+        screenshot(page, "reader-end-no-js", device)
+        page.get_by_role("link", name="Ler de novo").click()
+        page.wait_for_url(f"**/read/{sample_book.code}")
+        assert_showing(page, 0, "Capa")
     finally:
         context.close()
 
@@ -318,7 +366,15 @@ def test_studio_opens_an_existing_book_with_its_key(page: Page, sample_book: Boo
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/read?code=AAA", "/read/{code}", "/read/{code}?page=1", "/studio"]
+    "path",
+    [
+        "/",
+        "/read?code=AAA",
+        "/read/{code}",
+        "/read/{code}?page=1",
+        "/read/{code}?page=7",
+        "/studio",
+    ],
 )
 def test_pages_are_accessible(page: Page, sample_book: Book, path: str) -> None:
     assert AXE.exists(), "run scripts/test-deps (npm ci --prefix tests/web) first"

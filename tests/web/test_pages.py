@@ -163,18 +163,61 @@ async def test_book_text_is_always_escaped(client: httpx.AsyncClient) -> None:
 
 async def test_reader_shows_the_requested_page_server_side(client: httpx.AsyncClient) -> None:
     code = (await create(client, pages=[{"number": 3, "text": "Terceira"}]))["magic_code"]
-    for query, shown in (("3", 3), ("99", 6), ("-4", 0), ("três", 0), ("", 0)):
+    for query, shown in (("3", 3), ("7", 7), ("99", 7), ("-4", 0), ("três", 0), ("", 0)):
         page = Page((await client.get(f"/read/{code}", params={"page": query})).text)
         visible = [e.attrs["id"] for e in page.find("section") if "hidden" not in e.attrs]
         assert visible == [f"page-{shown}"]
-        label = "Capa" if shown == 0 else f"Página {shown} de 6"
+        label = {0: "Capa", 7: "Fim"}.get(shown, f"Página {shown} de 6")
         assert page.one("p", data_where="").text == label
     html = (await client.get(f"/read/{code}", params={"page": 3})).text
     page = Page(html)
     assert page.one("a", data_turn="prev").attrs["href"] == "?page=2"
     assert page.one("a", data_turn="next").attrs["href"] == "?page=4"
-    assert page.one("a", download="").attrs["href"] == f"/api/books/{code}/pdf"
+    assert page.one("a", data_goto="7").attrs["href"] == "?page=7"  # the top bar's downloads
     assert page.one("meta", name="robots").attrs["content"] == "noindex, nofollow"
+
+
+async def test_after_page_six_the_end_page_reads_again_or_downloads(
+    client: httpx.AsyncClient,
+) -> None:
+    code = (await create(client))["magic_code"]
+    six = Page((await client.get(f"/read/{code}", params={"page": 6})).text)
+    assert six.one("a", data_turn="next").attrs["href"] == "?page=7"
+
+    response = await client.get(f"/read/{code}", params={"page": 7})
+    page = Page(response.text)
+    [end] = [e for e in page.find("section") if "hidden" not in e.attrs]
+    assert (end.attrs["id"], end.attrs["aria-label"]) == ("page-7", "Fim")
+    texts = [e.text for e in page.find("p") if e.section == "page-7"]
+    assert texts[:2] == ["Fim", "Escrito e desenhado por Maria Eduarda"]
+    links = {" ".join(e.text.split()): e.attrs for e in page.find("a") if e.section == "page-7"}
+    assert links["↺ Ler de novo"]["href"] == f"/read/{code}"  # the cover
+    assert links["Baixar para ler"]["href"] == f"/api/books/{code}/pdf"
+    assert links["Baixar para imprimir e dobrar"]["href"] == f"/api/books/{code}/pdf?layout=booklet"
+    hints = {e.attrs["id"]: e.text for e in page.find("span") if "hint" in e.attrs.get("class", "")}
+    assert hints["download-read-hint"] == "PDF em A5, uma página por folha."
+    assert "dobre ao meio" in hints[links["Baixar para imprimir e dobrar"]["aria-describedby"]]
+    assert page.one("a", data_turn="prev").attrs["href"] == "?page=6"
+    assert page.one("a", data_turn="next").attrs["aria-disabled"] == "true"
+    for link in ("Baixar para ler", "Baixar para imprimir e dobrar"):
+        assert (await client.get(links[link]["href"])).headers["content-type"] == "application/pdf"
+
+    english = Page(
+        (await client.get(f"/read/{code}?page=7", headers={"Accept-Language": "en"})).text
+    )
+    words = [" ".join(e.text.split()) for e in english.find("a") if e.section == "page-7"]
+    assert words == ["↺ Read it again", "Download to read", "Download to print and fold"]
+
+
+async def test_without_javascript_no_tip_about_arrows_or_swiping(
+    client: httpx.AsyncClient,
+) -> None:
+    code = (await create(client))["magic_code"]
+    page = Page((await client.get(f"/read/{code}")).text)
+    # The script shows the tip; without it, the tip stays hidden with what it describes.
+    [tip] = page.find("p", data_tip="")
+    assert "setas do teclado" in tip.text
+    assert "hidden" in tip.attrs
 
 
 async def test_reader_images_are_responsive(client: httpx.AsyncClient) -> None:
@@ -266,6 +309,7 @@ async def pages_to_check(client: httpx.AsyncClient) -> list[str]:
         f"/read/{code}",
         f"/read/{code}?page=1",
         f"/read/{code}?page=2",
+        f"/read/{code}?page=7",
         f"/read?code={typo(code)}",
         f"/read?code={unknown_code()}",
     ]

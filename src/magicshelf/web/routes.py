@@ -94,16 +94,20 @@ async def open_book(request: Request, code: str = "") -> Response:
     return RedirectResponse(f"/read/{codes.display(found.magic_code)}", status_code=303)
 
 
+END_PAGE = PAGE_COUNT + 1  # after the story: "Fim", read again, the downloads
+
+
 def _page_index(page: str) -> int:
     try:
-        return min(max(int(page), 0), PAGE_COUNT)
+        return min(max(int(page), 0), END_PAGE)
     except ValueError:
         return 0
 
 
 @router.get("/read/{code}")
 async def reader(request: Request, code: str, page: str = "0") -> Response:
-    """The book, one page at a time: ``?page=0`` is the cover, then pages 1 to 6."""
+    """The book, one page at a time: ``?page=0`` is the cover, then pages 1 to 6, and 7 the
+    end page."""
     try:
         canonical = codes.display(codes.parse(code))
     except InvalidCode:

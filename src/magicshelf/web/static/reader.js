@@ -1,5 +1,6 @@
-// Turning pages without reloading. The server already rendered every page and the links
-// (?page=N) work without this script; here we only show and hide what is there.
+// Turning pages without reloading. The server already rendered every page (the cover, six
+// pages, the end page) and the links (?page=N) work without this script; here we only show
+// and hide what is there.
 
 const book = document.querySelector("[data-reader]");
 const sheets = [...document.querySelectorAll("[data-page]")];
@@ -43,6 +44,17 @@ function show(number) {
   window.history.replaceState(null, "", url);
 }
 
+// "Ler de novo" and the top bar's downloads jump to a page; focus follows, so a keyboard
+// is not left on a link that has just been hidden.
+for (const link of document.querySelectorAll("[data-goto]")) {
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    show(Number(link.dataset.goto));
+    const target = link.dataset.focus ? document.querySelector(link.dataset.focus) : null;
+    (target ?? turns.next).focus();
+  });
+}
+
 for (const [direction, link] of Object.entries(turns)) {
   link.addEventListener("click", (event) => {
     event.preventDefault();
@@ -77,4 +89,6 @@ book.addEventListener("pointerup", (event) => {
   }
 });
 
+// The tip speaks of arrow keys and swipes, which work only now that this script runs.
+document.querySelector("[data-tip]").hidden = false;
 warmUp(current + 1);
