@@ -35,8 +35,10 @@ from magicshelf.http import JSON
 WINDOW = timedelta(hours=24)
 REPLAYED = "Idempotent-Replayed"
 
+# Absent is "" rather than None: an optional header typed `str | None` is documented as
+# nullable, and a header cannot carry a null (clients would send the text "null").
 KeyHeader = Annotated[
-    str | None,
+    str,
     Header(
         alias="Idempotency-Key",
         description=(
@@ -86,8 +88,8 @@ class Claim:
     fingerprint: str
 
     @classmethod
-    def of(cls, scope: str, key: str | None, request: Any) -> Claim | None:
-        if key is None:
+    def of(cls, scope: str, key: str, request: Any) -> Claim | None:
+        if not key:
             return None
         return cls(scope, key, _digest(orjson.dumps(request).decode()))
 

@@ -122,7 +122,7 @@ def _book_response(book: service.BookRecord) -> Prepared:
     },
 )
 async def create_book(
-    data: BookCreate, session: SessionDep, idempotency_key: KeyHeader = None
+    data: BookCreate, session: SessionDep, idempotency_key: KeyHeader = ""
 ) -> Response:
     """Register a new book. The answer holds the magic code and, once only, the edit key.
 

@@ -296,7 +296,7 @@ async def add_roster(
     preview: Annotated[
         bool, Query(description="true: answer what was understood, and make nothing")
     ] = False,
-    idempotency_key: KeyHeader = None,
+    idempotency_key: KeyHeader = "",
 ) -> Response:
     """Make one draft book per child, after the class's books: `author` is the child,
     `teacher` the signed-in teacher, `school` the class's, and the title provisional.
