@@ -57,3 +57,8 @@ def pdftotext(pdf: bytes) -> list[str]:
 
 def reader(pdf: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf), strict=True)
+
+
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) of every page, in points."""
+    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader(pdf).pages]

@@ -182,18 +182,12 @@ def _draw_cover(canvas: Canvas, *, book: PrintBook) -> None:
         y -= height
         flowable.drawOn(canvas, x, y)
         y -= space
-    centre = _PAGE_WIDTH / 2
-    canvas.setFillColor(MUTED)
-    canvas.setFont(REGULAR, 10)
-    canvas.drawCentredString(centre, _CONTENT_Y + 30 * mm, "código mágico")
-    canvas.setFillColor(INK)
-    canvas.setFont(BOLD, 20)
-    canvas.drawCentredString(centre, _CONTENT_Y + 20 * mm, book.magic_code)
+    _draw_magic_code(canvas, book.magic_code, _CONTENT_Y + 20 * mm)
     _draw_footer(canvas, book.magic_code, None)
 
 
 def _draw_back_cover(canvas: Canvas, *, book: PrintBook) -> None:
-    """ "Fim" and the author, then the way back to the book online: QR code, address, code."""
+    """The end and its author, then the way back to the book online: QR code, address, code."""
     _draw_frame(canvas)
     centre = _PAGE_WIDTH / 2
     canvas.setFillColor(INK)
@@ -225,12 +219,18 @@ def _draw_back_cover(canvas: Canvas, *, book: PrintBook) -> None:
     )
     address_height = wrapped_height(canvas, address, width)
     address.drawOn(canvas, _CONTENT_X + _FRAME_PADDING, qr_bottom - 4 * mm - address_height)
+    _draw_magic_code(canvas, book.magic_code, _CONTENT_Y + 12 * mm)
+
+
+def _draw_magic_code(canvas: Canvas, magic_code: str, baseline: float) -> None:
+    """The code in large bold type, as the family types it, under a quiet label."""
+    centre = _PAGE_WIDTH / 2
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 10)
-    canvas.drawCentredString(centre, _CONTENT_Y + 22 * mm, "código mágico")
+    canvas.drawCentredString(centre, baseline + 10 * mm, "código mágico")
     canvas.setFillColor(INK)
     canvas.setFont(BOLD, 20)
-    canvas.drawCentredString(centre, _CONTENT_Y + 12 * mm, book.magic_code)
+    canvas.drawCentredString(centre, baseline, magic_code)
 
 
 def _draw_story_page(canvas: Canvas, page: PrintPage) -> None:
