@@ -151,3 +151,41 @@ def test_other_failures_are_shown_as_themselves(
     monkeypatch.setattr(migrations, "upgrade", broken)
     with pytest.raises(ValueError, match="a bug, not a setting"):
         main(["migrate"])
+
+
+def test_demo_says_whether_the_running_server_shows_its_book(tmp_path: Path) -> None:
+    served_dir, other_dir = tmp_path / "served", tmp_path / "other"
+    with served({"MAGICSHELF_DATA_DIR": str(served_dir)}) as server:
+        port = server.url.rsplit(":", 1)[1]
+        for data_dir, says in (
+            (served_dir, "yes, by the server"),
+            (other_dir, "NOT by the server"),
+        ):
+            env = {
+                "MAGICSHELF_DATA_DIR": str(data_dir),
+                "MAGICSHELF_PORT": port,
+                "PATH": "/usr/bin:/bin",
+            }
+            demo = subprocess.run(
+                [sys.executable, "-m", "magicshelf.cli", "demo"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert demo.returncode == 0, demo.stderr
+            served_line = next(
+                line for line in demo.stdout.splitlines() if line.startswith("Served:")
+            )
+            assert says in served_line
+            assert str(data_dir) in demo.stdout  # where it went
+            assert "alembic" not in demo.stderr.lower()  # no migration chatter unless -v
+    help_text = subprocess.run(
+        [sys.executable, "-m", "magicshelf.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "``" not in help_text
+    assert "book" in help_text

@@ -12,10 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import httpx
 import uvicorn
 from pydantic import ValidationError
 
-from magicshelf.db import connection_failure
+from magicshelf.db import connection_failure, safe_url
 from magicshelf.illustrations.storage import storage_from_url
 from magicshelf.settings import Settings
 
@@ -104,6 +105,9 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
     code, edit_key = asyncio.run(create_demo_book(settings))
     teacher = asyncio.run(create_demo_class(settings))
     base = settings.public_url or f"http://{settings.host}:{settings.port}"
+    print(f"Stored in:  {safe_url(settings.database_url)}")
+    print(f"            and {settings.storage_url}")
+    print(f"Served:     {_who_serves(base, code, settings)}")
     print(f"Magic code: {code}")
     print(f"Edit key:   {edit_key}")
     print(f"Read it:    {base}/read/{code}")
@@ -118,6 +122,25 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
         + (" She is the school's admin (the first account)." if teacher.is_admin else "")
     )
     return 0
+
+
+def _who_serves(base: str, code: str, settings: Settings) -> str:
+    """Whether the server at ``base`` reads the database the demo just wrote to.
+
+    The demo writes to the database of its own MAGICSHELF_* settings; a server started
+    with others answers its code with 404, which is worth one line here, not a mystery.
+    """
+    try:
+        answer = httpx.get(f"{base}/api/books/{code}", timeout=3)
+    except httpx.HTTPError:
+        return f"no server answers at {base}: start one with these settings ('make run')"
+    if answer.status_code == 200:
+        return f"yes, by the server at {base}"
+    return (
+        f"NOT by the server at {base} (it answers {answer.status_code}): it uses another "
+        f"database; start it with the same MAGICSHELF_DATA_DIR ({settings.data_dir}) or "
+        "MAGICSHELF_DATABASE_URL"
+    )
 
 
 def _gc(settings: Settings, args: argparse.Namespace) -> int:
@@ -160,7 +183,14 @@ def _book_rekey(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="magicshelf", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="magicshelf",
+        description="MagicShelf: children's picture books, from the school to the family.",
+        epilog="Settings come from MAGICSHELF_* environment variables (see the README).",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also show each migration step"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the web service (migrates SQLite first)")
     serve.add_argument("--host", help="address to listen on (MAGICSHELF_HOST)")
@@ -171,9 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
-    commands.add_parser("demo", help="create a sample book and print its code").set_defaults(
-        handler=_demo
-    )
+    commands.add_parser(
+        "demo", help="create a sample book, and a demo teacher with a class"
+    ).set_defaults(handler=_demo)
     gc = commands.add_parser("gc", help="delete stored images that no page uses any more")
     gc.add_argument(
         "--grace",
@@ -201,8 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # Alembic announces each of its plugins when imported; its migration steps still log.
+    # Alembic announces each of its plugins when imported, and each migration step: the
+    # steps are news for migrate and serve, noise for demo and the rest, unless asked.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if not args.verbose and args.command not in ("migrate", "serve"):
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as error:

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
-from sqlalchemy import MetaData, Select, event, text
+from sqlalchemy import MetaData, Select, event, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -168,3 +168,8 @@ class Database:
         if self._reads is not None:
             await self._reads.close()
         await self.engine.dispose()
+
+
+def safe_url(url: str) -> str:
+    """The database URL to show people: its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
