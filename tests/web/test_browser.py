@@ -27,6 +27,8 @@ from tests.web.conftest import (
 )
 
 CODE_PATTERN = re.compile(r"^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$")
+# Seven groups of four symbols of Crockford's base32.
+KEY_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}$")
 
 
 def wait_for_image(page: Page, selector: str) -> tuple[str, tuple[int, int]]:
@@ -87,9 +89,9 @@ def test_a_teacher_makes_a_book_and_a_family_reads_it(
     code = page.locator("[data-created-code]").inner_text()
     key = page.locator("[data-created-key]").inner_text()
     assert CODE_PATTERN.match(code)
-    assert len(key) >= 22
+    assert KEY_PATTERN.match(key)
     panel.get_by_role("button", name="Copiar código e chave").click()
-    expect(panel.locator("[data-copy-status]")).to_have_text("Copiado! Cole num lugar seguro.")
+    expect(panel.locator("[data-key-status]")).to_have_text("Copiado! Cole num lugar seguro.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"Código mágico: {code}\nChave de edição: {key}"
     assert_accessible(page)
@@ -122,7 +124,10 @@ def test_a_teacher_makes_a_book_and_a_family_reads_it(
         expect(editor.get_by_text("Trocar desenho")).to_be_visible()
     screenshot(page, "studio", device)
 
-    # Coming back in the same tab: the book reopens, but the key is never shown again.
+    # Kept: coming back in the same tab, the book reopens without showing the key again.
+    panel.get_by_role("button", name="Já guardei a chave").click()
+    expect(panel).to_be_hidden()
+    expect(page.locator("[data-editing]")).to_be_focused()
     page.reload()
     expect(page.locator("[data-editing]")).to_contain_text(code)
     expect(page.locator("#key-panel")).to_be_hidden()

@@ -265,6 +265,23 @@ async def test_the_studio_gets_its_messages_and_limits(client: httpx.AsyncClient
     assert portuguese["problem.unsupported-image"].startswith("Esse arquivo não é uma imagem")
 
 
+async def test_the_studio_without_javascript_shows_only_its_notice(
+    client: httpx.AsyncClient,
+) -> None:
+    page = Page((await client.get("/studio")).text)
+    assert (
+        page.one("noscript").text.strip() == "O estúdio precisa de JavaScript ligado no navegador."
+    )
+    # Every view waits, hidden, for the script to choose one; forms live in views or in
+    # dialogs, which stay closed without it.
+    for element in page.elements:
+        if "data-views" in element.attrs or element.tag == "section":
+            assert "hidden" in element.attrs, element.attrs
+    for form in page.find("form"):
+        assert form.section is not None or form.attrs.get("method") == "dialog", form.attrs
+    assert not [d for d in page.find("dialog") if "open" in d.attrs]
+
+
 async def test_the_studio_signs_teachers_in_with_what_password_managers_expect(
     client: httpx.AsyncClient,
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, expect
 
 from tests.web.conftest import (
     assert_accessible,
@@ -484,3 +484,66 @@ def test_publishing_one_book_and_deleting_a_class(teacher_page: Page) -> None:
     expect(announcement(teacher_page)).to_have_text("A turma “Turma do Sol” foi excluída.")
     expect(teacher_page.get_by_role("link", name=re.compile("Turma do Sol"))).to_have_count(0)
     assert teacher_page.request.get(f"/api/classes/{made['id']}").status == 404
+
+
+@pytest.mark.parametrize("device", ["desktop"], indirect=True)
+def test_a_double_tap_on_creating_the_books_makes_them_once(teacher_page: Page) -> None:
+    made = teacher_page.request.post("/api/classes", data={"name": "Turma do Mar"}).json()
+    rosters: list[Request] = []
+    teacher_page.on(
+        "request",
+        lambda request: rosters.append(request) if "/roster" in request.url else None,
+    )
+    teacher_page.goto(f"/studio#turma={made['id']}")
+    teacher_page.get_by_label("Nomes das crianças").fill("Ana Souza\nBruno Lima")
+    teacher_page.get_by_role("button", name="Conferir a lista").click()
+    teacher_page.get_by_role("button", name="Criar os 2 livros").dblclick()
+    expect(grid_rows(teacher_page)).to_have_count(2)
+    creating = [r for r in rosters if "preview" not in r.url]
+    assert len(creating) == 1
+    assert re.fullmatch(r"[0-9a-f-]{36}", creating[0].headers["idempotency-key"])
+    found = teacher_page.request.get(f"/api/classes/{made['id']}").json()
+    assert [book["author"] for book in found["books"]] == ["Ana Souza", "Bruno Lima"]
+
+
+def test_a_lost_key_is_replaced_from_the_class(teacher_page: Page, device: str) -> None:
+    made = class_with(teacher_page.context, ["Lia Souza"], name=f"Turma da Chave {device}")
+    code = made["books"][0]["magic_code"]
+    teacher_page.goto(f"/studio#turma={made['id']}&livro={code}&pagina=1")
+    rekey = teacher_page.get_by_role("button", name="Gerar nova chave")
+    dialog = teacher_page.get_by_role("dialog", name="Gerar uma chave nova para este livro?")
+
+    # Asked first, and kept as it was when she changes her mind.
+    rekey.click()
+    expect(dialog).to_contain_text("A chave antiga para de funcionar. O código mágico continua")
+    expect(dialog.get_by_role("button", name="Manter a chave atual")).to_be_focused()
+    assert_accessible(teacher_page)
+    teacher_page.keyboard.press("Escape")
+    panel = teacher_page.locator("#key-panel")
+    expect(panel).to_be_hidden()
+
+    rekey.click()
+    dialog.get_by_role("button", name="Gerar nova chave").click()
+    expect(panel.get_by_role("heading", name="Chave nova criada!")).to_be_visible()
+    expect(panel).to_contain_text("as famílias leem o livro como antes")
+    expect(panel.locator("[data-created-code]")).to_have_text(code)
+    key = panel.locator("[data-created-key]").inner_text()
+    opens = teacher_page.request.get(
+        f"/api/books/{code}/access", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert opens.status == 204
+    assert teacher_page.request.get(f"/api/books/{code}").json()["magic_code"] == code
+    assert_accessible(teacher_page)
+    screenshot(teacher_page, "studio-rekey", device)
+
+    # The card prints the new key; it stays on screen until kept, a reload too.
+    with teacher_page.expect_download() as card:
+        panel.get_by_role("button", name="Imprimir cartão da chave").click()
+    assert card.value.suggested_filename == f"chave-{code}.pdf"
+    teacher_page.reload()
+    expect(panel.locator("[data-created-key]")).to_have_text(key)
+    panel.get_by_role("button", name="Já guardei a chave").click()
+    expect(panel).to_be_hidden()
+    teacher_page.get_by_role("link", name="Voltar para a turma").click()
+    expect(teacher_page.get_by_role("heading", name=made["name"])).to_be_visible()
+    expect(panel).to_be_hidden()

@@ -73,8 +73,8 @@ PT: Final[dict[str, str]] = {
     "studio.open_submit": "Abrir livro",
     "studio.created": "Livro criado!",
     "studio.keep_key": "Guarde esta chave!",
-    "studio.key_warning": "Ela aparece só agora e é a única forma de editar o livro depois. "
-    "Ninguém consegue mostrá-la de novo.",
+    "studio.key_warning": "É com ela que se edita o livro depois. Copie, anote ou imprima o "
+    "cartão e guarde num lugar seguro.",
     "studio.code_label": "Código mágico (para a família)",
     "studio.key_label": "Chave de edição (só para você)",
     "studio.copy": "Copiar código e chave",
@@ -89,6 +89,20 @@ PT: Final[dict[str, str]] = {
     "studio.close": "Fechar este livro",
     "studio.needs_js": "O estúdio precisa de JavaScript ligado no navegador.",
     "studio.single": "Um livro avulso, sem conta",
+    "studio.key_hint": "Maiúsculas ou minúsculas, com ou sem hífens: tanto faz.",
+    "studio.renewed": "Chave nova criada!",
+    "studio.key_card": "Imprimir cartão da chave",
+    "studio.key_kept": "Já guardei a chave",
+    "rekey.button": "Gerar nova chave",
+    "rekey.heading": "Gerar uma chave nova para este livro?",
+    "rekey.explain": "A chave antiga para de funcionar. O código mágico continua o mesmo: as "
+    "famílias leem o livro como antes.",
+    "rekey.keep": "Manter a chave atual",
+    "rekey.confirm": "Gerar nova chave",
+    "close.heading": "Fechar sem salvar?",
+    "close.text": "Um texto ainda não foi salvo e se perderia.",
+    "close.keep": "Continuar editando",
+    "close.confirm": "Fechar mesmo assim",
     "field.email": "E-mail",
     "field.password": "Senha",
     "field.your_name": "Seu nome",
@@ -165,6 +179,10 @@ PT: Final[dict[str, str]] = {
     "js.saving": "Salvando…",
     "js.saved": "Salvo!",
     "js.unsaved": "Alterações ainda não salvas.",
+    "js.save_retry": "Não deu para salvar agora. Tentando de novo em {seconds} s; o texto "
+    "continua aqui.",
+    "js.card_preparing": "Preparando o cartão…",
+    "js.card_ready": "Cartão baixado. Imprima e guarde num lugar seguro.",
     "js.uploading": "Enviando… {percent}%",
     "js.processing": "Preparando o desenho…",
     "js.file_too_large": "Esse arquivo tem {size} MB e o limite é {max} MB. Envie uma foto "
@@ -246,6 +264,8 @@ PT: Final[dict[str, str]] = {
     "js.problem.class-not-found": "Não encontramos essa turma entre as suas.",
     "js.problem.nothing-to-print": "Ainda não há nada para imprimir: publique os livros primeiro.",
     "js.problem.book-not-published": "Esse livro ainda está sendo escrito.",
+    "js.problem.idempotency-key-reused": "Esse pedido já foi feito antes com outros dados. "
+    "Recarregue a página e tente de novo.",
     "js.problem.invalid-input": "Confira o que está marcado.",
     "js.problem.bad-request": "Não conseguimos ler esse pedido. Recarregue a página e tente de "
     "novo.",
@@ -344,8 +364,8 @@ EN: Final[dict[str, str]] = {
     "studio.open_submit": "Open book",
     "studio.created": "Book created!",
     "studio.keep_key": "Save this key!",
-    "studio.key_warning": "It is shown only now and it is the only way to edit the book later. "
-    "Nobody can show it again.",
+    "studio.key_warning": "It is what lets you edit the book later. Copy it, write it down or "
+    "print the card, and keep it somewhere safe.",
     "studio.code_label": "Magic code (for the family)",
     "studio.key_label": "Edit key (just for you)",
     "studio.copy": "Copy code and key",
@@ -360,6 +380,20 @@ EN: Final[dict[str, str]] = {
     "studio.close": "Close this book",
     "studio.needs_js": "The studio needs JavaScript turned on in the browser.",
     "studio.single": "A single book, without an account",
+    "studio.key_hint": "Capitals, spaces and hyphens don't matter.",
+    "studio.renewed": "New key made!",
+    "studio.key_card": "Print the key card",
+    "studio.key_kept": "I have kept the key",
+    "rekey.button": "Make a new key",
+    "rekey.heading": "Make a new key for this book?",
+    "rekey.explain": "The old key stops working. The magic code stays the same: families read "
+    "the book as before.",
+    "rekey.keep": "Keep the current key",
+    "rekey.confirm": "Make a new key",
+    "close.heading": "Close without saving?",
+    "close.text": "A text is not saved yet and would be lost.",
+    "close.keep": "Keep editing",
+    "close.confirm": "Close anyway",
     "field.email": "Email",
     "field.password": "Password",
     "field.your_name": "Your name",
@@ -435,6 +469,9 @@ EN: Final[dict[str, str]] = {
     "js.saving": "Saving…",
     "js.saved": "Saved!",
     "js.unsaved": "Changes not saved yet.",
+    "js.save_retry": "Could not save just now. Trying again in {seconds} s; your text stays here.",
+    "js.card_preparing": "Preparing the card…",
+    "js.card_ready": "Card downloaded. Print it and keep it somewhere safe.",
     "js.uploading": "Uploading… {percent}%",
     "js.processing": "Preparing the drawing…",
     "js.file_too_large": "This file is {size} MB and the limit is {max} MB. Send a smaller "

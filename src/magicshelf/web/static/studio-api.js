@@ -19,10 +19,22 @@ export function bookPath(code, ...rest) {
   return ["/api/books", encodeURIComponent(code), ...rest].join("/");
 }
 
-// `json` is sent as JSON; `body` as it is (a string goes as text/plain, FormData as
-// multipart). Without a key, the teacher's session cookie is what the API looks at.
-export async function call(method, path, { key = null, json = undefined, body = undefined } = {}) {
-  const extra = json === undefined ? {} : { "Content-Type": "application/json" };
+// The id of one intent to create (a book, a class's books), sent as Idempotency-Key: the
+// API answers a retry of the same intent with its first result instead of making another.
+// crypto.randomUUID exists only on secure pages; a school server on the LAN is plain http.
+export function newIntent() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return [8, 12, 16, 20, 32].map((end, i, ends) => hex.slice(ends[i - 1] ?? 0, end)).join("-");
+}
+
+async function send(method, path, { key, intent, json, body, accept = "application/json" }) {
+  const extra = { Accept: accept };
+  if (json !== undefined) extra["Content-Type"] = "application/json";
+  if (intent) extra["Idempotency-Key"] = intent;
   let response;
   try {
     response = await fetch(path, {
@@ -33,10 +45,31 @@ export async function call(method, path, { key = null, json = undefined, body = 
   } catch {
     throw new ApiError(0, null);
   }
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response;
+}
+
+// `json` is sent as JSON; `body` as it is (a string goes as text/plain, FormData as
+// multipart). Without a key, the teacher's session cookie is what the API looks at.
+export async function call(method, path, { key = null, intent = null, json, body } = {}) {
+  const response = await send(method, path, { key, intent, json, body });
+  return response.status === 204 ? null : response.json().catch(() => null);
+}
+
+// A file that needs the key: a plain link cannot carry Authorization, so it is fetched
+// and handed to the browser as a download.
+export async function download(path, key, filename) {
+  const response = await send("GET", path, { key, accept: "application/pdf" });
+  const address = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = address;
+  link.download = filename;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later: the browser reads the blob after the click returns.
+  setTimeout(() => URL.revokeObjectURL(address), 60_000);
 }
 
 // XMLHttpRequest rather than fetch: it reports upload progress. `onProgress` gets 0..1.

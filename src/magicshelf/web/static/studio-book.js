@@ -1,14 +1,31 @@
-// One book: made here (its edit key shown once), opened with its code and edit key, or,
-// for a signed-in teacher, a child's book of her class, which her session cookie edits
-// without a key. The details and the six pages, through the public JSON API.
+// One book: made here (its edit key shown until the teacher has kept it), opened with its
+// code and edit key, or, for a signed-in teacher, a child's book of her class, which her
+// session cookie edits without a key and whose lost key she can replace. The details and
+// the six pages, through the public JSON API.
 
-import { bookPath, call, format } from "./studio-api.js";
+import { bookPath, call, download, explain, format, newIntent } from "./studio-api.js";
 import { PageEditor } from "./studio-pages.js";
-import { clearErrors, copy, hashFor, showError, showProblem, showView } from "./studio-ui.js";
+import {
+  announce,
+  ask,
+  clearErrors,
+  copy,
+  hashFor,
+  say,
+  showError,
+  showProblem,
+  showView,
+} from "./studio-ui.js";
 
-// The key lives in this tab only: never in a cookie or a URL.
+// Keys live in this tab only (sessionStorage), never in a cookie or a URL: the book open
+// with its key, and a key on screen until she says she has kept it (it survives a reload).
 const STORAGE_KEY = "magicshelf.studio";
+const SHOWN_KEY = "magicshelf.studio.key";
 const DETAILS = ["title", "author", "teacher", "school"];
+
+function stored(name) {
+  return JSON.parse(sessionStorage.getItem(name) ?? "null");
+}
 
 // The key is checked before the editor opens, so a wrong one is said at once, not on the
 // first save. The API answers 401/403 for the key, 400/404/429 for the code.
@@ -29,8 +46,11 @@ export class BookStudio {
     this.bookForm = root.querySelector("[data-book-form]");
     this.bookStatus = this.bookForm.querySelector("[data-status]");
     this.openForm = root.querySelector("[data-open-form]");
+    this.submit = this.bookForm.querySelector('[type="submit"]');
+    this.intent = null; // { key, body }: the Idempotency-Key of a create not yet answered
     this.keyPanel = root.querySelector("#key-panel");
-    this.copyStatus = this.keyPanel.querySelector("[data-copy-status]");
+    this.keyStatus = this.keyPanel.querySelector("[data-key-status]");
+    this.shownKey = null; // { code, key, renewed } on the key panel
     this.editors = [...root.querySelectorAll("[data-page-editor]")].map(
       (element) =>
         new PageEditor(element, {
@@ -41,12 +61,21 @@ export class BookStudio {
     );
     this.bookForm.addEventListener("submit", (event) => this.#saveDetails(event));
     this.openForm.addEventListener("submit", (event) => this.#openWithKey(event));
-    root.querySelector("[data-close]").addEventListener("click", () => this.forget());
-    this.keyPanel.querySelector("[data-copy]").addEventListener("click", () => this.#copyKeys());
+    root.querySelector("[data-close]").addEventListener("click", () => this.#close());
+    root.querySelector("[data-rekey]").addEventListener("click", () => this.#rekey());
+    const panel = (selector, handler) =>
+      this.keyPanel.querySelector(selector).addEventListener("click", handler);
+    panel("[data-copy]", () => this.#copyKeys());
+    panel("[data-key-card]", () => this.#printCard());
+    panel("[data-key-kept]", () => this.#keyKept());
   }
 
   get dirty() {
     return this.editors.some((editor) => editor.dirty);
+  }
+
+  saveAll() {
+    for (const editor of this.editors) editor.save();
   }
 
   #show(book) {
@@ -59,6 +88,26 @@ export class BookStudio {
     book.pages.forEach((page, index) => this.editors[index].show(page));
     this.bookStatus.textContent = "";
     showView(this.root, this.access.key === null ? "book-in-class" : "book");
+    const shown = stored(SHOWN_KEY);
+    this.#keys(shown?.code === book.magic_code ? shown : null);
+  }
+
+  // The key panel shows `shown` ({ code, key, renewed }), or hides with null.
+  #keys(shown) {
+    this.shownKey = shown;
+    this.keyPanel.hidden = shown === null;
+    if (shown === null) {
+      sessionStorage.removeItem(SHOWN_KEY);
+      return;
+    }
+    sessionStorage.setItem(SHOWN_KEY, JSON.stringify(shown));
+    this.keyPanel.querySelector("[data-created-code]").textContent = shown.code;
+    this.keyPanel.querySelector("[data-created-key]").textContent = shown.key;
+    for (const part of this.keyPanel.querySelectorAll("[data-key-new]")) part.hidden = shown.renewed;
+    for (const part of this.keyPanel.querySelectorAll("[data-key-renewed]")) {
+      part.hidden = !shown.renewed;
+    }
+    say(this.keyStatus, "");
   }
 
   #remember(code, key) {
@@ -70,12 +119,18 @@ export class BookStudio {
   forget() {
     this.access = null;
     sessionStorage.removeItem(STORAGE_KEY);
+    this.#keys(null);
+    // Emptied, so that nothing of the closed book is still waiting to be saved.
+    for (const editor of this.editors) editor.show({ text: "", illustration: null });
     this.bookForm.reset();
     this.openForm.reset();
-    this.keyPanel.hidden = true;
     this.bookStatus.textContent = "";
     clearErrors(this.root);
     showView(this.root, "start");
+  }
+
+  async #close() {
+    if (!this.dirty || (await ask(this.root.querySelector("[data-close-dialog]")))) this.forget();
   }
 
   #details() {
@@ -86,24 +141,40 @@ export class BookStudio {
     return values;
   }
 
-  #showKeys(code, key) {
-    this.keyPanel.querySelector("[data-created-code]").textContent = code;
-    this.keyPanel.querySelector("[data-created-key]").textContent = key;
-    this.copyStatus.textContent = "";
-    this.keyPanel.hidden = false;
+  #showKeys(code, key, { renewed }) {
+    this.#keys({ code, key, renewed });
     this.keyPanel.focus();
+  }
+
+  async #create() {
+    // One intent, however often it is sent: a retry of the same details after a lost
+    // answer gets the same book. Other details are another intent (the API would say 409).
+    const details = this.#details();
+    const body = JSON.stringify(details);
+    if (this.intent?.body !== body) this.intent = { key: newIntent(), body };
+    try {
+      const created = await call("POST", "/api/books", { json: details, intent: this.intent.key });
+      this.intent = null;
+      this.#remember(created.magic_code, created.edit_key);
+      this.#show(created.book);
+      this.#showKeys(created.magic_code, created.edit_key, { renewed: false });
+    } catch (error) {
+      // Answered (a field to fix): what is sent next is another intent.
+      if (error.status !== 0) this.intent = null;
+      throw error;
+    }
   }
 
   async #saveDetails(event) {
     event.preventDefault();
+    // A double tap submits once: the button is off while its request is on its way.
+    if (this.submit.disabled) return;
+    this.submit.disabled = true;
     clearErrors(this.bookForm);
     this.bookStatus.textContent = this.messages.saving;
     try {
       if (this.access === null) {
-        const created = await call("POST", "/api/books", { json: this.#details() });
-        this.#remember(created.magic_code, created.edit_key);
-        this.#show(created.book);
-        this.#showKeys(created.magic_code, created.edit_key);
+        await this.#create();
       } else {
         const { code, key } = this.access;
         this.#show(await call("PATCH", bookPath(code), { key, json: this.#details() }));
@@ -112,6 +183,8 @@ export class BookStudio {
     } catch (error) {
       this.bookStatus.textContent = "";
       showProblem(this.bookForm, error, this.messages);
+    } finally {
+      this.submit.disabled = false;
     }
   }
 
@@ -137,25 +210,59 @@ export class BookStudio {
   }
 
   async #copyKeys() {
-    if (await copy(format(this.messages.copy_text, this.access))) {
-      this.copyStatus.textContent = this.messages.copied;
+    if (await copy(format(this.messages.copy_text, this.shownKey))) {
+      say(this.keyStatus, this.messages.copied);
       return;
     }
-    this.copyStatus.textContent = this.messages.copy_failed;
+    say(this.keyStatus, this.messages.copy_failed, { problem: true });
     window.getSelection().selectAllChildren(this.keyPanel.querySelector(".secrets"));
+  }
+
+  async #printCard() {
+    const { code, key } = this.shownKey;
+    say(this.keyStatus, this.messages.card_preparing);
+    try {
+      await download(bookPath(code, "key-card.pdf"), key, `chave-${code}.pdf`);
+      say(this.keyStatus, this.messages.card_ready);
+    } catch (error) {
+      say(this.keyStatus, explain(error, this.messages).text, { problem: true });
+    }
+  }
+
+  #keyKept() {
+    this.#keys(null);
+    this.root.querySelector("[data-editing]").focus();
+  }
+
+  // A lost key replaced: the old one stops working, the magic code stays.
+  async #rekey() {
+    if (!(await ask(this.root.querySelector("[data-rekey-dialog]")))) return;
+    const { code, key } = this.access;
+    try {
+      const { edit_key: renewed } = await call("POST", bookPath(code, "edit-key"), { key });
+      if (key !== null) this.#remember(code, renewed);
+      this.#showKeys(code, renewed, { renewed: true });
+    } catch (error) {
+      announce(this.root, explain(error, this.messages).text);
+    }
   }
 
   // The book this tab had open with its key, if any (a reload, or back from the reader).
   async reopen() {
-    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "null");
-    if (!stored?.code || !stored?.key) return;
+    const open = stored(STORAGE_KEY);
+    if (!open?.code || !open?.key) return;
     try {
-      const book = await openBook(stored.code, stored.key);
-      this.access = stored;
+      const book = await openBook(open.code, open.key);
+      this.access = open;
       this.#show(book);
     } catch (error) {
+      // Offline for now: what this tab keeps stays for the next reload.
+      if (error.status === 0) {
+        announce(this.root, explain(error, this.messages).text);
+        return;
+      }
       this.forget();
-      this.openForm.elements.code.value = stored.code;
+      this.openForm.elements.code.value = open.code;
       showProblem(this.openForm, error, this.messages, keyRefused(error) ? "key" : "code");
     }
   }
@@ -164,7 +271,6 @@ export class BookStudio {
   async openInClass(code, classId, number) {
     const book = await openBook(code, null);
     this.access = { code: book.magic_code, key: null };
-    this.keyPanel.hidden = true;
     this.root.querySelector("[data-class-link]").href = hashFor({ turma: classId });
     this.#show(book);
     (this.editors[number - 1] ?? this.editors[0]).text.focus();

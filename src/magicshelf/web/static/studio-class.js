@@ -5,7 +5,7 @@
 import { bookPath, call, explain, format } from "./studio-api.js";
 import { classAbout } from "./studio-classes.js";
 import { RosterForm } from "./studio-roster.js";
-import { fromTemplate, hashFor, showView } from "./studio-ui.js";
+import { ask, fromTemplate, hashFor, showView } from "./studio-ui.js";
 
 function classPath(id, ...rest) {
   return ["/api/classes", encodeURIComponent(id), ...rest].join("/");
@@ -35,9 +35,6 @@ export class ClassView {
     });
     root.querySelector("[data-publish-all]").addEventListener("click", () => this.#publishAll());
     root.querySelector("[data-delete]").addEventListener("click", () => this.#askDelete());
-    this.dialog.addEventListener("close", () => {
-      if (this.dialog.returnValue === "delete") this.#delete();
-    });
   }
 
   async show(id, teacher) {
@@ -152,7 +149,7 @@ export class ClassView {
     }
   }
 
-  #askDelete() {
+  async #askDelete() {
     const { name, books } = this.current;
     this.dialog.querySelector("[data-confirm-heading]").textContent = format(
       this.messages.delete_heading,
@@ -162,8 +159,7 @@ export class ClassView {
       this.messages.delete_text,
       { count: books.length },
     );
-    this.dialog.returnValue = "";
-    this.dialog.showModal();
+    if (await ask(this.dialog)) this.#delete();
   }
 
   async #delete() {

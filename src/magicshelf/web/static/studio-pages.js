@@ -1,8 +1,16 @@
-// One editor per page: the text with its live counter, and the drawing with upload,
-// preview, progress, replace and remove.
+// One editor per page: the text with its live counter, saved by itself a moment after
+// the typing stops, and the drawing with upload, preview, progress, replace and remove.
 
 import { bookPath, call, format, upload } from "./studio-api.js";
-import { clearErrors, showError, showProblem } from "./studio-ui.js";
+import { clearErrors, say, showError, showProblem } from "./studio-ui.js";
+
+const PAUSE_MS = 1000; // the typing has stopped: save
+const RETRY_MS = [2000, 4000, 8000, 15000, 30000]; // then every 30 s until it works
+
+// A lost connection or a server in trouble may pass; a refused text will not.
+function worthRetrying(error) {
+  return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
+}
 
 // Counted like the server counts (magicshelf/books/text.py): NFC, trimmed, code points.
 function characterCount(text) {
@@ -18,6 +26,9 @@ export class PageEditor {
     this.access = access; // () => ({ code, key }) of the open book
     this.saved = "";
     this.sending = null; // the text being saved, while its request is on its way
+    this.timer = null; // the save to come: after a pause in typing, or a retry
+    this.failures = 0; // failed saves in a row, for the retry's backoff
+    this.shown = 0; // counts show(): an answer for a page no longer shown is dropped
     this.illustration = null;
     const find = (selector) => element.querySelector(selector);
     this.textArea = find(".page-text");
@@ -33,9 +44,16 @@ export class PageEditor {
     this.remove = find("[data-remove]");
     this.drawingStatus = find('[data-status="drawing"]');
 
-    this.text.addEventListener("input", () => this.#typed());
+    this.text.addEventListener("input", () => {
+      this.#typed();
+      this.#saveIn(PAUSE_MS);
+    });
     this.text.addEventListener("change", () => this.save());
     find("[data-save-text]").addEventListener("click", () => this.save());
+    // Back online: a text waiting for its retry goes at once.
+    window.addEventListener("online", () => {
+      if (this.failures > 0) this.save();
+    });
     this.file.addEventListener("change", () => this.#upload());
     this.remove.addEventListener("click", () => this.#removeDrawing());
   }
@@ -45,6 +63,9 @@ export class PageEditor {
   }
 
   show(page) {
+    this.#saveIn(null);
+    this.failures = 0;
+    this.shown += 1;
     clearErrors(this.element);
     this.text.value = page.text;
     this.saved = page.text;
@@ -71,29 +92,56 @@ export class PageEditor {
 
   #typed() {
     this.#count();
-    this.textStatus.textContent = this.dirty ? this.messages.unsaved : "";
+    if (this.failures === 0) say(this.textStatus, this.dirty ? this.messages.unsaved : "");
+  }
+
+  // The next save in `delay` ms, replacing the one planned; null plans none.
+  #saveIn(delay) {
+    clearTimeout(this.timer);
+    this.timer = delay === null ? null : setTimeout(() => this.save(), delay);
   }
 
   async save() {
+    this.#saveIn(null);
+    // One request at a time, in order; the text typed meanwhile goes once it is answered.
+    if (!this.dirty || this.sending !== null) return;
     const text = this.text.value;
-    // Clicking "Salvar texto" first blurs the text (a "change"): one request is enough.
-    if (!this.dirty || text === this.sending) return;
+    const shown = this.shown;
+    let typedOn = false;
     this.sending = text;
     clearErrors(this.textArea);
-    this.textStatus.textContent = this.messages.saving;
+    say(this.textStatus, this.messages.saving);
     try {
       const page = await call("PUT", this.#path(), { key: this.access().key, json: { text } });
+      if (shown !== this.shown) return;
       this.saved = page.text;
+      this.failures = 0;
       // The server trims and normalises; show its version unless the teacher typed on.
       if (this.text.value === text) this.text.value = page.text;
       this.#typed();
-      this.textStatus.textContent = this.messages.saved;
+      typedOn = this.dirty;
+      if (!typedOn) say(this.textStatus, this.messages.saved);
     } catch (error) {
-      this.textStatus.textContent = "";
-      showProblem(this.textArea, error, this.messages, "text");
+      if (shown === this.shown) this.#failed(error);
     } finally {
       this.sending = null;
     }
+    if (typedOn) this.#saveIn(PAUSE_MS);
+  }
+
+  // Said next to the page; tried again later when it may work then.
+  #failed(error) {
+    if (!worthRetrying(error)) {
+      say(this.textStatus, "");
+      showProblem(this.textArea, error, this.messages, "text");
+      return;
+    }
+    const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length - 1)];
+    this.failures += 1;
+    say(this.textStatus, format(this.messages.save_retry, { seconds: delay / 1000 }), {
+      problem: true,
+    });
+    this.#saveIn(delay);
   }
 
   #showDrawing(illustration) {

@@ -2,7 +2,7 @@
 // The API reads it twice: first with ?preview=true, to show what it understood, then for
 // real once the teacher confirms. A bad line is named, and then nothing is created.
 
-import { call, explain, format, plural } from "./studio-api.js";
+import { call, explain, format, newIntent, plural } from "./studio-api.js";
 import { clearErrors } from "./studio-ui.js";
 
 const FIELD_LINE = /^line (\d+)$/;
@@ -13,6 +13,7 @@ export class RosterForm {
     this.classId = classId; // () => id of the class on screen
     this.onCreated = onCreated;
     this.source = null; // what was previewed: { text } or { file }
+    this.intent = null; // the Idempotency-Key of creating its books, sent again on a retry
     this.form = root.querySelector("[data-roster-form]");
     this.names = this.form.elements.names;
     this.file = this.form.elements.file;
@@ -55,6 +56,7 @@ export class RosterForm {
     const query = preview ? "?preview=true" : "";
     return call("POST", `/api/classes/${encodeURIComponent(this.classId())}/roster${query}`, {
       body,
+      intent: preview ? null : this.intent,
     });
   }
 
@@ -66,6 +68,7 @@ export class RosterForm {
   #discard() {
     this.preview.hidden = true;
     this.source = null;
+    this.intent = null;
   }
 
   async #check(source) {
@@ -75,6 +78,7 @@ export class RosterForm {
     this.status.textContent = this.messages.reading_list;
     try {
       this.#showPreview(await this.#send(true));
+      this.intent = newIntent();
     } catch (error) {
       this.source = null;
       this.#showProblem(error);
@@ -122,6 +126,8 @@ export class RosterForm {
       this.reset();
       this.onCreated(plural(this.messages, "created_books", books.length));
     } catch (error) {
+      // A lost answer is retried as the same intent; an answered refusal is not.
+      if (error.status !== 0) this.intent = newIntent();
       this.#showProblem(error);
     } finally {
       this.confirm.disabled = false;

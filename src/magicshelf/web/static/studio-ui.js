@@ -75,3 +75,20 @@ export function hashFor(values) {
 export function announce(root, text) {
   root.querySelector("[data-announce]").textContent = text;
 }
+
+// A status line that says how something went: `problem` shows it as an error.
+export function say(status, text, { problem = false } = {}) {
+  status.textContent = text;
+  status.classList.toggle("problem", problem);
+}
+
+// Opens a confirm dialog (see confirm_dialog in studio.html); true if she confirmed.
+export function ask(dialog) {
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"), {
+      once: true,
+    });
+  });
+}

@@ -82,7 +82,11 @@ async function route({ focus = true } = {}) {
   if (focus) root.querySelector(HEADINGS[root.dataset.view])?.focus();
 }
 
-window.addEventListener("hashchange", () => route());
+window.addEventListener("hashchange", () => {
+  // Leaving a child's book for another view: its texts go now, not after the pause.
+  book.saveAll();
+  route();
+});
 window.addEventListener("beforeunload", (event) => {
   if (book.dirty) event.preventDefault();
 });
