@@ -1,10 +1,11 @@
-"""The README's tour for a whole class, run as written against a real server."""
+"""The README's tours, run as written against a real server."""
 
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.served import served
@@ -13,13 +14,43 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 TOUR_BASE = "http://127.0.0.1:8000"
 
 
-def shell_block(heading: str) -> str:
-    """The first ```sh block after the heading."""
+def shell_blocks(heading: str) -> str:
+    """The ```sh blocks of the section under the heading (up to the next heading)."""
     text = README.read_text(encoding="utf-8")
-    after = text[text.index(f"\n{heading}\n") :]
-    match = re.search(r"```sh\n(.*?)```", after, flags=re.DOTALL)
-    assert match is not None, f"no shell block after {heading!r}"
-    return match.group(1)
+    section = text[text.index(f"\n{heading}\n") + len(heading) + 2 :]
+    section = section[: re.search(r"\n#{2,3} ", section).start()]  # type: ignore[union-attr]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    assert blocks, f"no shell block under {heading!r}"
+    return "\n".join(blocks)
+
+
+def run_tour(script: str, url: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    script = script.replace(TOUR_BASE, url).replace(".venv/bin/python", sys.executable)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_two_minute_tour_runs_as_written(empty_database_url: str, tmp_path: Path) -> None:
+    env = {
+        "MAGICSHELF_DATA_DIR": str(tmp_path / "data"),
+        "MAGICSHELF_DATABASE_URL": empty_database_url,
+    }
+    folder = tmp_path / "tour"
+    folder.mkdir()
+    with served(env) as server:
+        run = run_tour(shell_blocks("## A two-minute tour"), server.url, folder)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.endswith("204\n")  # deleted at the end
+    assert "}304\n" in run.stdout  # the revalidation, after the book JSON
+    assert '"type":"/problems/invalid-magic-code"' in run.stdout
+    for pdf in ("livro.pdf", "livro-dobrar.pdf"):
+        assert (folder / pdf).read_bytes().startswith(b"%PDF-"), pdf
 
 
 def test_the_class_tour_runs_as_written(empty_database_url: str, tmp_path: Path) -> None:
@@ -30,15 +61,7 @@ def test_the_class_tour_runs_as_written(empty_database_url: str, tmp_path: Path)
     folder = tmp_path / "tour"
     folder.mkdir()
     with served(env) as server:
-        script = shell_block("### For a whole class").replace(TOUR_BASE, server.url)
-        run = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        run = run_tour(shell_blocks("### For a whole class"), server.url, folder)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     signed_up, preview = json.loads(lines[0]), json.loads(lines[1])
