@@ -76,7 +76,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url: str = request.getfixturevalue("migrated_postgres")
     yield url
     asyncio.run(
-        _execute_autocommit(url, "TRUNCATE books, teachers, links, idempotent_requests RESTART IDENTITY CASCADE")
+        _execute_autocommit(
+            url, "TRUNCATE books, teachers, links, idempotent_requests RESTART IDENTITY CASCADE"
+        )
     )
 
 
