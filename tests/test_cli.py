@@ -15,10 +15,14 @@ from magicshelf.cli import main
 from tests.served import free_port, served
 
 
-def magicshelf(data_dir: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def magicshelf(
+    data_dir: Path, database_url: str | None, *args: str, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """The command with these MAGICSHELF_* settings (no database URL: the data dir's)."""
     env = {
         "MAGICSHELF_DATA_DIR": str(data_dir),
-        "MAGICSHELF_DATABASE_URL": database_url,
+        **({"MAGICSHELF_DATABASE_URL": database_url} if database_url else {}),
+        **{f"MAGICSHELF_{name.upper()}": value for name, value in settings.items()},
         "PATH": "/usr/bin:/bin",
     }
     return subprocess.run(
@@ -161,19 +165,7 @@ def test_demo_says_whether_the_running_server_shows_its_book(tmp_path: Path) -> 
             (served_dir, "yes, by the server"),
             (other_dir, "NOT by the server"),
         ):
-            env = {
-                "MAGICSHELF_DATA_DIR": str(data_dir),
-                "MAGICSHELF_PORT": port,
-                "PATH": "/usr/bin:/bin",
-            }
-            demo = subprocess.run(
-                [sys.executable, "-m", "magicshelf.cli", "demo"],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
+            demo = magicshelf(data_dir, None, "demo", port=port)
             assert demo.returncode == 0, demo.stderr
             served_line = next(
                 line for line in demo.stdout.splitlines() if line.startswith("Served:")
@@ -181,11 +173,6 @@ def test_demo_says_whether_the_running_server_shows_its_book(tmp_path: Path) -> 
             assert says in served_line
             assert str(data_dir) in demo.stdout  # where it went
             assert "alembic" not in demo.stderr.lower()  # no migration chatter unless -v
-    help_text = subprocess.run(
-        [sys.executable, "-m", "magicshelf.cli", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    help_text = magicshelf(tmp_path, None, "--help").stdout
     assert "``" not in help_text
     assert "book" in help_text

@@ -24,28 +24,29 @@ def shell_blocks(heading: str) -> str:
     return "\n".join(blocks)
 
 
-def run_tour(script: str, url: str, folder: Path) -> subprocess.CompletedProcess[str]:
-    script = script.replace(TOUR_BASE, url).replace(".venv/bin/python", sys.executable)
-    return subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def test_the_two_minute_tour_runs_as_written(empty_database_url: str, tmp_path: Path) -> None:
-    env = {
-        "MAGICSHELF_DATA_DIR": str(tmp_path / "data"),
-        "MAGICSHELF_DATABASE_URL": empty_database_url,
-    }
+def run_tour(
+    heading: str, database_url: str, tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The section's commands run in a new folder against a fresh server; and that folder."""
+    env = {"MAGICSHELF_DATA_DIR": str(tmp_path / "data"), "MAGICSHELF_DATABASE_URL": database_url}
     folder = tmp_path / "tour"
     folder.mkdir()
     with served(env) as server:
-        run = run_tour(shell_blocks("## A two-minute tour"), server.url, folder)
+        script = shell_blocks(heading).replace(TOUR_BASE, server.url)
+        run = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script.replace(".venv/bin/python", sys.executable)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     assert run.returncode == 0, run.stderr
+    return run, folder
+
+
+def test_the_two_minute_tour_runs_as_written(empty_database_url: str, tmp_path: Path) -> None:
+    run, folder = run_tour("## A two-minute tour", empty_database_url, tmp_path)
     assert run.stdout.endswith("204\n")  # deleted at the end
     assert "}304\n" in run.stdout  # the revalidation, after the book JSON
     assert '"type":"/problems/invalid-magic-code"' in run.stdout
@@ -54,15 +55,7 @@ def test_the_two_minute_tour_runs_as_written(empty_database_url: str, tmp_path: 
 
 
 def test_the_class_tour_runs_as_written(empty_database_url: str, tmp_path: Path) -> None:
-    env = {
-        "MAGICSHELF_DATA_DIR": str(tmp_path / "data"),
-        "MAGICSHELF_DATABASE_URL": empty_database_url,
-    }
-    folder = tmp_path / "tour"
-    folder.mkdir()
-    with served(env) as server:
-        run = run_tour(shell_blocks("### For a whole class"), server.url, folder)
-    assert run.returncode == 0, run.stderr
+    run, folder = run_tour("### For a whole class", empty_database_url, tmp_path)
     lines = run.stdout.splitlines()
     signed_up, preview = json.loads(lines[0]), json.loads(lines[1])
     assert signed_up["is_admin"] is True
