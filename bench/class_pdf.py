@@ -32,7 +32,7 @@ from bench.net import fetch
 from bench.scenarios import Check, Outcome, expect
 from magicshelf import migrations
 from magicshelf.books import codes
-from magicshelf.books.models import PAGE_COUNT
+from magicshelf.printing.pdf import PRINTED_PAGES
 from magicshelf.settings import Settings
 
 CLASS_SIZE = 30
@@ -90,7 +90,7 @@ def measure(app: servers.Server, database_url: str, seeded: list[str], *, rounds
     whole = fetch(class_url, headers={"Cookie": cookie}, timeout=300)
     expect(whole.status == 200, f"GET {class_url}: {whole.status} {whole.body[:200]!r}")
     pages = len(PdfReader(BytesIO(whole.body)).pages)
-    expect(pages == CLASS_SIZE * (PAGE_COUNT + 1), f"the class PDF has {pages} pages")
+    expect(pages == CLASS_SIZE * PRINTED_PAGES, f"the class PDF has {pages} pages")
     single = fetch(book_urls[0], timeout=60)
     expect(single.status == 200 and single.body.startswith(b"%PDF-"), "a book's PDF failed")
     outcome.extra["class PDF (MB)"] = len(whole.body) / 1e6

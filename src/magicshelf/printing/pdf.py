@@ -44,6 +44,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from magicshelf.books.models import PAGE_COUNT
 from magicshelf.printing.layout import (
     BOLD,
     FRAME,
@@ -81,6 +82,7 @@ class PrintBook:
 
 
 PAGE_SIZE = A5
+PRINTED_PAGES = 1 + PAGE_COUNT + 1  # the cover, the six story pages, the back cover
 _PAGE_WIDTH, _PAGE_HEIGHT = PAGE_SIZE
 _MARGIN = 12 * mm
 _FOOTER_BASELINE = 8 * mm
