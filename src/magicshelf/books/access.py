@@ -93,7 +93,7 @@ async def may_see_draft(request: Request, held: Resources, compact: str) -> bool
             return False
         if credentials is not None:
             return edit_key_matches(credentials.credentials, book.edit_key_hash)
-        return bool(token) and await _teaches_book(session, str(token), book)
+        return token is not None and await _teaches_book(session, token, book)
 
 
 async def refuse_hidden_draft(request: Request, held: Resources, compact: str) -> None:
