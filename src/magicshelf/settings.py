@@ -32,6 +32,11 @@ class Settings(BaseSettings):
 
     miss_limit: Positive = 20
     miss_window_seconds: Positive = 600
+    # Creates, uploads and rosters per client address; guards storage and the render slots.
+    write_limit: Positive = 120
+    write_window_seconds: Positive = 600
+    # Limits shared by every replica (redis://host:6379/0); in memory per process when empty.
+    redis_url: str = ""
 
     # Teacher accounts: who may sign up, how long a session lasts, how links are made.
     signup: Literal["first", "invite", "open"] = "first"
@@ -47,6 +52,12 @@ class Settings(BaseSettings):
     media_cache_bytes: Annotated[int, Field(ge=0)] = 8_000_000
     # Pictures one worker decodes at once (uploads and PDFs); a 12 MP photo needs ~80 MB.
     render_slots: Positive = 1
+
+    # Faults answer quickly instead of hanging: a database or storage call that takes
+    # longer than these fails with 503, and shutdown waits this long for requests in flight.
+    database_timeout_seconds: Annotated[float, Field(gt=0)] = 2.0
+    storage_timeout_seconds: Annotated[float, Field(gt=0)] = 10.0
+    shutdown_timeout_seconds: Annotated[float, Field(gt=0)] = 20.0
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Self:
