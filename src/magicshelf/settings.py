@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     miss_limit: Positive = 20
     miss_window_seconds: Positive = 600
     # Creates, uploads and rosters per client address; guards storage and the render slots.
-    write_limit: Positive = 120
+    write_limit: Positive = 600
     write_window_seconds: Positive = 600
     # Limits shared by every replica (redis://host:6379/0); in memory per process when empty.
     redis_url: str = ""
