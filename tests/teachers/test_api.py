@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from magicshelf.books.models import utcnow
 from magicshelf.db import Database
+from magicshelf.teachers import service
 from magicshelf.teachers.models import Link, Teacher, TeacherSession
 from tests.books.test_api import assert_problem
 from tests.conftest import Client
@@ -88,6 +90,24 @@ async def test_sign_up_policies(
         if policy == "open":
             second = await http.post("/api/teachers", json=BIA)
             assert (second.status_code, second.json()["is_admin"]) == (201, False)
+
+
+async def test_a_first_sign_up_waits_for_one_in_progress_elsewhere(
+    teachers_client: Client, database_url: str
+) -> None:
+    # Replica A is half-way through the school's first sign-up when B's arrives: B must wait
+    # for A's commit and then see that the school has a teacher (needs an invitation).
+    async with teachers_client(signup="first") as http, _database(http).session() as a:
+        assert await service._nobody_signed_up(a)
+        a.add(Teacher(name="Ana", email="ana@escola.br", password_hash="x", is_admin=True))
+        await a.flush()
+        b = asyncio.create_task(http.post("/api/teachers", json=BIA))
+        await asyncio.sleep(0.5)
+        if database_url.startswith("postgresql"):
+            assert not b.done()  # SQLite: A holds the write lock, so B waits there instead
+        await a.commit()
+        assert_problem(await b, 403)
+        assert await _count(http, Teacher) == 1
 
 
 async def test_signing_in_and_out(teachers_client: Client) -> None:

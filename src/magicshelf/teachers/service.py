@@ -58,11 +58,32 @@ async def _use(session: AsyncSession, link: Link) -> None:
         raise LinkNotValid()
 
 
+# Any constant: the one advisory lock that orders first sign-ups in a PostgreSQL database.
+_FIRST_SIGN_UP_LOCK = 0x6D61_6769_6373_6866
+
+
+async def _nobody_signed_up(session: AsyncSession) -> bool:
+    """True while the school has no teacher yet; then the caller is the only one deciding.
+
+    Two replicas taking two first sign-ups at once would each count zero teachers and make
+    two admins, the second without an invitation. On PostgreSQL the second waits here, until
+    the first commits, and counts again; SQLite's transactions already run one at a time
+    (``BEGIN IMMEDIATE``, db.py).
+    """
+    count = select(func.count()).select_from(Teacher)
+    if await session.scalar(count):
+        return False
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    await session.execute(select(func.pg_advisory_xact_lock(_FIRST_SIGN_UP_LOCK)))
+    return not await session.scalar(count)
+
+
 async def sign_up(*, session: AsyncSession, data: TeacherCreate, settings: Settings) -> Opened:
     """Create a teacher (the first one may be the school's admin) and sign her in."""
     # Hashed before any query: no connection (on SQLite, no write lock) waits for it.
     password_hash = await hash_password(data.password)
-    first = not await session.scalar(select(func.count()).select_from(Teacher))
+    first = await _nobody_signed_up(session)
     free = settings.signup == "open" or (settings.signup == "first" and first)
     if data.invitation is not None:
         link = await _usable_link(session, data.invitation, "invite")
