@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     workers: Positive = 1
     auto_migrate: bool = True
     forwarded_allow_ips: str = "127.0.0.1"
+    # Logs on stdout: one JSON object per line, or text for people; a line per request.
+    log_format: Literal["json", "text"] = "json"
+    access_log: bool = True
 
     max_body_bytes: Positive = 1_000_000
     max_upload_bytes: Positive = 15_000_000
