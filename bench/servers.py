@@ -62,6 +62,8 @@ def magicshelf(*, database_url: str, data_dir: Path, log: Path) -> Iterator[Serv
         "MAGICSHELF_PORT": str(port),
         "MAGICSHELF_WORKERS": "1",
         "MAGICSHELF_AUTO_MIGRATE": "false",
+        # The upload scenario is one client sending as fast as it can: no write budget.
+        "MAGICSHELF_WRITE_LIMIT": "1000000000",
     }
     argv = [sys.executable, "-m", "bench.appserver"]  # = magicshelf serve
     with _process("magicshelf", argv, env=env, log=log, port=port, probe="/healthz") as server:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -24,6 +25,7 @@ from magicshelf.app import create_app
 from magicshelf.settings import Settings
 from tests.contract.wire import Contract
 from tests.postgres import postgres_cluster
+from tests.redisserver import RedisServer, redis_server
 from tests.s3server import S3Server, moto_s3
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -99,6 +101,20 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 def s3_server() -> Iterator[S3Server]:
     with moto_s3() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def redis_session() -> Iterator[RedisServer]:
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_session: RedisServer) -> str:
+    """The session's real Redis, emptied for each test."""
+    with redis.Redis.from_url(redis_session.url) as connection:
+        connection.flushdb()
+    return redis_session.url
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ def test_the_fuzzer_finds_no_failure(empty_database_url: str, tmp_path: Path) ->
         "MAGICSHELF_MISS_LIMIT": "1000000",
         "MAGICSHELF_LOGIN_FAILURES_PER_ADDRESS": "1000000",  # likewise for passwords
         "MAGICSHELF_LOGIN_FAILURES_PER_ACCOUNT": "1000000",
+        "MAGICSHELF_WRITE_LIMIT": "1000000",  # and for creates and uploads
     }
     with served(env) as server:
         admin = {"name": "Fuzz", "email": "fuzz@magicshelf.test", "password": "fuzz-fuzz-fuzz"}

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from magicshelf.books import codes, service
 from magicshelf.books.edit_keys import edit_key_matches
-from magicshelf.books.misses import MissLimiter
 from magicshelf.books.models import Book
 from magicshelf.books.schemas import EXAMPLE_CODE
 from magicshelf.classes.service import teaches
@@ -31,6 +30,7 @@ from magicshelf.errors import (
     TooManyMisses,
     WrongEditKey,
 )
+from magicshelf.limits.window import Window
 from magicshelf.resources import Resources, resources
 from magicshelf.teachers.api import same_site_only, session_cookie
 from magicshelf.teachers.service import signed_in
@@ -59,9 +59,13 @@ _Found = TypeVar("_Found")
 
 
 async def find_counting_misses(
-    misses: MissLimiter, code: str, client: str, find: Callable[[str], Awaitable[_Found]]
+    misses: Window, code: str, client: str, find: Callable[[str], Awaitable[_Found]]
 ) -> _Found:
-    """Parse the code, then look it up, counting misses per client (400 → 429 → 404)."""
+    """Parse the code, then look it up, counting misses per client (400 → 429 → 404).
+
+    Once a client is over the limit, every lookup it makes gets 429, hits included:
+    answering hits normally would still tell a guesser which codes exist.
+    """
     compact = codes.parse(code)
     wait = await misses.retry_after(client)
     if wait is not None:
@@ -69,7 +73,7 @@ async def find_counting_misses(
     try:
         return await find(compact)
     except BookNotFound:
-        await misses.record_miss(client)
+        await misses.record(client)
         raise
 
 

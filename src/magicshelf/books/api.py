@@ -28,7 +28,7 @@ from magicshelf.books.schemas import (
     PageOut,
     PageUpdate,
 )
-from magicshelf.deps import ResourcesDep, SessionDep, client_address
+from magicshelf.deps import ResourcesDep, SessionDep, WriteBudget, client_address
 from magicshelf.errors import (
     BadRequest,
     BookNotFound,
@@ -40,6 +40,7 @@ from magicshelf.errors import (
     PageNotFound,
     PayloadTooLarge,
     TooManyMisses,
+    TooManyWrites,
     WrongEditKey,
     documented,
 )
@@ -118,8 +119,9 @@ def _book_response(book: service.BookRecord) -> Prepared:
                 },
             },
         },
-        **documented(*BODY_PROBLEMS, IdempotencyKeyReused),
+        **documented(*BODY_PROBLEMS, IdempotencyKeyReused, TooManyWrites),
     },
+    dependencies=[WriteBudget],
 )
 async def create_book(
     data: BookCreate, session: SessionDep, idempotency_key: KeyHeader = ""

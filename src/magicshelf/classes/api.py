@@ -31,7 +31,7 @@ from magicshelf.classes.schemas import (
     RosterIn,
     RosterOut,
 )
-from magicshelf.deps import SessionDep
+from magicshelf.deps import SessionDep, WriteBudget
 from magicshelf.errors import (
     BadRequest,
     ClassNotFound,
@@ -42,6 +42,7 @@ from magicshelf.errors import (
     NotClassOwner,
     NotSignedIn,
     PayloadTooLarge,
+    TooManyWrites,
     UnsupportedMediaType,
     documented,
     validation_problem,
@@ -118,7 +119,8 @@ _created_links = {
     "",
     status_code=201,
     response_model=ClassOut,
-    responses={201: {"links": _created_links}, **documented(*_SIGNED_IN, *_BODY)},
+    responses={201: {"links": _created_links}, **documented(*_SIGNED_IN, *_BODY, TooManyWrites)},
+    dependencies=[WriteBudget],
 )
 async def create_class(data: ClassCreate, teacher: TeacherDep, session: SessionDep) -> Response:
     """Create a class of the signed-in teacher."""
@@ -283,10 +285,16 @@ async def _read_roster(request: Request) -> Roster:
             "model": RosterOut,
         },
         **documented(
-            *_SIGNED_IN, *_BODY, UnsupportedMediaType, ClassNotFound, IdempotencyKeyReused
+            *_SIGNED_IN,
+            *_BODY,
+            UnsupportedMediaType,
+            ClassNotFound,
+            IdempotencyKeyReused,
+            TooManyWrites,
         ),
     },
     openapi_extra=_roster_body,
+    dependencies=[WriteBudget],
 )
 async def add_roster(
     request: Request,

@@ -17,8 +17,8 @@ from magicshelf.books.api import (
 from magicshelf.books.present import illustration_json
 from magicshelf.books.schemas import IllustrationOut
 from magicshelf.books.service import end_read, page_record
-from magicshelf.deps import ResourcesDep, SessionDep
-from magicshelf.errors import UnprocessableImage, UnsupportedImage, documented
+from magicshelf.deps import ResourcesDep, SessionDep, WriteBudget
+from magicshelf.errors import TooManyWrites, UnprocessableImage, UnsupportedImage, documented
 from magicshelf.http import JSON
 from magicshelf.illustrations import service
 from magicshelf.illustrations.upload import receive_upload
@@ -50,8 +50,9 @@ _image_problems = documented(
 @router.put(
     "/{code}/pages/{number}/illustration",
     response_model=IllustrationOut,
-    responses=_image_problems,
+    responses={**_image_problems, **documented(TooManyWrites)},
     openapi_extra=_upload_body,
+    dependencies=[WriteBudget],
 )
 async def put_illustration(
     request: Request,

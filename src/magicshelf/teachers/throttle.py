@@ -8,19 +8,13 @@ frees: answering it normally would tell the guesser the password was right.
 
 from __future__ import annotations
 
-from magicshelf.books.misses import InMemoryMissLimiter
-from magicshelf.settings import Settings
+from magicshelf.limits.window import Window
 
 
 class LoginThrottle:
-    def __init__(self, settings: Settings) -> None:
-        window = settings.login_window_seconds
-        self._accounts = InMemoryMissLimiter(
-            limit=settings.login_failures_per_account, window_seconds=window
-        )
-        self._addresses = InMemoryMissLimiter(
-            limit=settings.login_failures_per_address, window_seconds=window
-        )
+    def __init__(self, *, accounts: Window, addresses: Window) -> None:
+        self._accounts = accounts
+        self._addresses = addresses
 
     async def retry_after(self, email: str, address: str) -> int | None:
         waits = [
@@ -30,5 +24,5 @@ class LoginThrottle:
         return max((wait for wait in waits if wait is not None), default=None)
 
     async def record_failure(self, email: str, address: str) -> None:
-        await self._accounts.record_miss(email)
-        await self._addresses.record_miss(address)
+        await self._accounts.record(email)
+        await self._addresses.record(address)
