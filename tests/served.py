@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -28,10 +28,18 @@ class Served:
 
 
 @contextmanager
-def served(env: Mapping[str, str], *, ready_within: float = 60) -> Iterator[Served]:
-    """Run the server until the block ends (SIGINT, as Ctrl-C would); fail if never ready."""
+def served(
+    env: Mapping[str, str],
+    *,
+    ready_within: float = 60,
+    program: Sequence[str] = (sys.executable, "-m", "magicshelf.cli"),
+) -> Iterator[Served]:
+    """Run the server until the block ends (SIGINT, as Ctrl-C would); fail if never ready.
+
+    ``program`` is the ``magicshelf`` command: this checkout's by default, or another install.
+    """
     port = free_port()
-    command = [sys.executable, "-m", "magicshelf.cli", "serve", "--port", str(port)]
+    command = [*program, "serve", "--port", str(port)]
     environment = {"PATH": "/usr/bin:/bin", **env}
     server = subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

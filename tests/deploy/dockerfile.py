@@ -23,6 +23,10 @@ class Instruction:
             return list(json.loads(self.arguments))
         return shlex.split(self.arguments)
 
+    def assignments(self) -> dict[str, str]:
+        """An ENV step's ``KEY=value`` pairs."""
+        return dict(pair.split("=", 1) for pair in self.words())
+
 
 @dataclass
 class Stage:
@@ -37,9 +41,7 @@ class Stage:
         """ENV as the stage sets it (``KEY=value`` pairs; later ones win)."""
         values: dict[str, str] = {}
         for step in self.all("ENV"):
-            for pair in shlex.split(step.arguments):
-                key, value = pair.split("=", 1)
-                values[key] = value
+            values.update(step.assignments())
         return values
 
 
