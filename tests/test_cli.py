@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -69,8 +70,11 @@ def test_demo_creates_a_readable_book_and_gc_runs(empty_database_url: str, tmp_p
 
     collected = magicshelf(tmp_path, empty_database_url, "gc", "--grace", "0")
     assert collected.returncode == 0, collected.stderr
-    assert collected.stdout.startswith("Deleted 0 unreferenced blob(s)")
+    assert "Deleted 0 unreferenced blob(s)" in collected.stdout  # for the person at hand
     assert "18 old blob(s) are in use" in collected.stdout  # six drawings, three renditions
+    logged = [json.loads(line) for line in collected.stdout.splitlines() if line.startswith("{")]
+    [finished] = [line for line in logged if line["message"] == "gc finished"]  # for the log
+    assert (finished["deleted"], finished["kept"], finished["freed_bytes"]) == (0, 18, 0)
 
 
 @pytest.mark.parametrize(
@@ -172,7 +176,8 @@ def test_demo_says_whether_the_running_server_shows_its_book(tmp_path: Path) -> 
             )
             assert says in served_line
             assert str(data_dir) in demo.stdout  # where it went
-            assert "alembic" not in demo.stderr.lower()  # no migration chatter unless -v
+            # No migration chatter unless -v (logs are on stdout).
+            assert "alembic" not in (demo.stdout + demo.stderr).lower()
     help_text = magicshelf(tmp_path, None, "--help").stdout
     assert "``" not in help_text
     assert "book" in help_text
