@@ -21,9 +21,10 @@ async def healthz() -> Response:
     return JSON({"status": "ok"})
 
 
-async def _check(name: str, probe: Awaitable[None]) -> str:
+async def _check(name: str, probe: Awaitable[None], within: float) -> str:
     try:
-        await asyncio.wait_for(probe, timeout=5)
+        async with asyncio.timeout(within):
+            await probe
     except Exception as error:  # any failure means "not ready"; the reason goes to the log
         log.warning("readiness: %s failed: %r", name, error)
         return "failed"
@@ -32,11 +33,17 @@ async def _check(name: str, probe: Awaitable[None]) -> str:
 
 @router.get("/readyz", responses={503: {"description": "A dependency is not ready"}})
 async def readyz(found: ResourcesDep) -> Response:
-    """Ready for traffic: the database answers and the blob storage is reachable."""
-    checks = {
-        "database": await _check("database", found.database.ping()),
-        "storage": await _check("storage", found.storage.check()),
-    }
+    """Ready for traffic: the database answers and the blob storage is reachable.
+
+    Each probe gets the timeout its requests get, and both run at once: the answer comes
+    within the longer of the two, so a hung dependency cannot hang the load balancer's probe.
+    """
+    settings = found.settings
+    database, storage = await asyncio.gather(
+        _check("database", found.database.ping(), settings.database_timeout_seconds),
+        _check("storage", found.storage.check(), settings.storage_timeout_seconds),
+    )
+    checks = {"database": database, "storage": storage}
     ready = all(state == "ok" for state in checks.values())
     return JSON(
         {"status": "ok" if ready else "unavailable", "checks": checks},

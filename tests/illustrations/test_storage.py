@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
+from magicshelf.errors import StorageFull
 from magicshelf.illustrations.s3 import S3Storage
 from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
@@ -295,7 +296,7 @@ async def test_local_put_that_fails_leaves_nothing_behind(
     storage = LocalStorage(tmp_path)
     key = key_for(b"page", "jpg")
 
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(StorageFull):  # 507 to the client, not a 500
         await storage.put(key, b"page")
 
     assert blob_tree(tmp_path) == []

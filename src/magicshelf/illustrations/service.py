@@ -90,6 +90,7 @@ class Collected:
     kept: int
     deleted: int
     freed_bytes: int
+    unfinished: int = 0  # leftovers of writes cut short (a killed worker), removed
 
 
 async def referenced_keys(session: AsyncSession) -> set[str]:
@@ -104,8 +105,9 @@ async def referenced_keys(session: AsyncSession) -> set[str]:
 async def collect_garbage(
     *, session: AsyncSession, storage: BlobStorage, grace: timedelta
 ) -> Collected:
-    """Delete blobs no page references that are older than ``grace``."""
+    """Delete blobs no page references, and unfinished writes, older than ``grace``."""
     cutoff = datetime.now(UTC) - grace
+    unfinished = await storage.remove_unfinished(older_than=cutoff)
     # Listed before the references are read: a blob stored after the listing is not a
     # candidate, and one referenced by then is kept.
     candidates = [info async for info in storage.list() if info.modified < cutoff]
@@ -119,4 +121,4 @@ async def collect_garbage(
         await storage.delete(info.key)
         deleted += 1
         freed += info.size
-    return Collected(kept=kept, deleted=deleted, freed_bytes=freed)
+    return Collected(kept=kept, deleted=deleted, freed_bytes=freed, unfinished=unfinished)

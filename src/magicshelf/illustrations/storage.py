@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -23,11 +25,16 @@ from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 from urllib.request import url2pathname
 
+from magicshelf.errors import StorageFull
+
+log = logging.getLogger(__name__)
 CHUNK_SIZE = 64 * 1024
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 _CONTENT_TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
 _KEY = re.compile(rf"[0-9a-f]{{64}}\.(?:{'|'.join(_CONTENT_TYPES)})")
 _TEMP_PREFIX = ".tmp-"
+# A full disk, or the owner's quota used up.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def key_for(data: bytes, extension: str) -> str:
@@ -114,6 +121,13 @@ class BlobStorage(ABC):
     def list(self) -> AsyncIterator[BlobInfo]:
         """Every stored blob, for garbage collection; foreign or temporary files are skipped."""
 
+    async def remove_unfinished(self, older_than: datetime) -> int:
+        """Delete what writes cut short (a killed worker) left before ``older_than``.
+
+        How many were removed. Only a backend that writes in steps leaves any.
+        """
+        return 0
+
     @abstractmethod
     async def check(self) -> None:
         """Readiness probe: raise if blobs cannot be stored."""
@@ -134,7 +148,13 @@ class LocalStorage(BlobStorage):
 
     async def put(self, key: str, data: bytes) -> None:
         require_valid_key(key)
-        await asyncio.to_thread(_write_atomically, self._path(key), data)
+        try:
+            await asyncio.to_thread(_write_atomically, self._path(key), data)
+        except OSError as error:
+            if error.errno not in _NO_SPACE:
+                raise
+            log.warning("no space left for a %d-byte blob in %s", len(data), self.root)
+            raise StorageFull from error
 
     async def open(self, key: str) -> Blob | None:
         if not is_valid_key(key):
@@ -163,6 +183,12 @@ class LocalStorage(BlobStorage):
         for folder in await asyncio.to_thread(_folders, self.root):
             for info in await asyncio.to_thread(_blobs_in, folder):
                 yield info
+
+    async def remove_unfinished(self, older_than: datetime) -> int:
+        removed = 0
+        for folder in await asyncio.to_thread(_folders, self.root):
+            removed += await asyncio.to_thread(_remove_temporaries, folder, older_than)
+        return removed
 
     async def check(self) -> None:
         await asyncio.to_thread(self._check)
@@ -241,10 +267,29 @@ def _blobs_in(folder: Path) -> list[BlobInfo]:
     return infos
 
 
-def storage_from_url(url: str) -> BlobStorage:
+def _remove_temporaries(folder: Path, older_than: datetime) -> int:
+    """Delete ``_write_atomically``'s temporary files older than the cutoff in one folder.
+
+    A younger one may belong to a write in progress; its rename would fail without it.
+    """
+    removed = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.startswith(_TEMP_PREFIX):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                modified = datetime.fromtimestamp(entry.stat(follow_symlinks=False).st_mtime, UTC)
+                if modified < older_than and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+def storage_from_url(url: str, *, timeout_seconds: float | None = None) -> BlobStorage:
     """``file:///abs/path`` or ``s3://bucket[/prefix][?endpoint=http://host:port&region=…]``.
 
     S3 credentials come from the standard AWS environment variables or config files.
+    ``timeout_seconds`` bounds each S3 call (the app's; commands wait as long as S3 takes).
     """
     parts = urlsplit(url)
     if parts.scheme == "file":
@@ -253,7 +298,7 @@ def storage_from_url(url: str) -> BlobStorage:
         # Imported only when used: boto3 costs every worker ~10 MB and 50 ms to load.
         from magicshelf.illustrations.s3 import s3_from_url
 
-        return s3_from_url(parts)
+        return s3_from_url(parts, timeout_seconds)
     raise ValueError(f"storage URL must start with file:// or s3://, got {parts.scheme}://")
 
 
