@@ -9,10 +9,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.served import free_port
@@ -32,9 +34,47 @@ def bin_dir() -> Path:
     return Path(found).parent
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A running cluster that a fault test may stop, start, freeze and thaw."""
+
+    url: str
+    data: Path
+    _start: Callable[[], None]
+    _pg_ctl: Callable[..., None]
+
+    def stop(self) -> None:
+        """As an operator's restart would: sessions are cut, connections then refused."""
+        self._pg_ctl("-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        self._start()
+
+    def _processes(self) -> list[int]:
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        return [postmaster, *map(int, children)]
+
+    def freeze(self) -> None:
+        """A hung server: connections are accepted by the kernel, and nothing answers."""
+        for pid in self._processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self._processes():
+            os.kill(pid, signal.SIGCONT)
+
+
 @contextmanager
 def postgres_cluster() -> Iterator[str]:
     """Start a cluster, yield a ``postgresql://`` URL to an empty database, stop it after."""
+    with postgres_cluster_handle() as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def postgres_cluster_handle() -> Iterator[Cluster]:
+    """Like ``postgres_cluster``, yielding the handle that fault tests stop and start."""
     binaries = bin_dir()
     as_root = os.geteuid() == 0
     prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
@@ -65,17 +105,14 @@ def postgres_cluster() -> Iterator[str]:
         f"-p {port} -k {run} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
-    pg(
-        str(binaries / "pg_ctl"),
-        "-D",
-        str(data),
-        "-o",
-        options,
-        "-l",
-        str(workdir / "log"),
-        "-w",
-        "start",
-    )
+
+    def pg_ctl(*args: str) -> None:
+        pg(str(binaries / "pg_ctl"), "-D", str(data), *args)
+
+    def start() -> None:
+        pg_ctl("-o", options, "-l", str(workdir / "log"), "-w", "start")
+
+    start()
     try:
         pg(
             str(binaries / "createdb"),
@@ -87,7 +124,8 @@ def postgres_cluster() -> Iterator[str]:
             "postgres",
             "magicshelf",
         )
-        yield f"postgresql://postgres@127.0.0.1:{port}/magicshelf"
+        yield Cluster(f"postgresql://postgres@127.0.0.1:{port}/magicshelf", data, start, pg_ctl)
     finally:
-        pg(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        if (data / "postmaster.pid").exists():
+            pg_ctl("-m", "immediate", "-w", "stop")
         shutil.rmtree(workdir, ignore_errors=True)
