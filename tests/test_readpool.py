@@ -85,3 +85,26 @@ async def test_a_cancelled_read_leaves_no_busy_connection(pool: ReadPool) -> Non
     with pytest.raises(asyncio.CancelledError):
         await task
     assert (await asyncio.wait_for(pool.fetch("SELECT 42"), 2))[0][0] == 42
+
+
+async def test_reads_in_use_and_waiting_are_counted_for_metrics(pool: ReadPool) -> None:
+    assert (pool.size, pool.in_use, pool.waiting, pool.idle) == (2, 0, 0, 0)
+    reads = [asyncio.create_task(pool.fetch("SELECT pg_sleep(0.3)")) for _ in range(3)]
+    await asyncio.sleep(0.1)
+    assert (pool.in_use, pool.waiting) == (2, 1)  # the third waits for a slot
+    await asyncio.gather(*reads)
+    assert (pool.in_use, pool.waiting, pool.idle) == (0, 0, 2)
+
+
+async def test_a_read_cancelled_while_waiting_is_no_longer_counted(pool: ReadPool) -> None:
+    busy = [asyncio.create_task(pool.fetch("SELECT pg_sleep(0.3)")) for _ in range(2)]
+    await asyncio.sleep(0.05)
+    waiting = asyncio.create_task(pool.fetch("SELECT 1"))
+    await asyncio.sleep(0.05)
+    assert pool.waiting == 1
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert (pool.waiting, pool.in_use) == (0, 2)
+    await asyncio.gather(*busy)
+    assert pool.in_use == 0

@@ -60,3 +60,21 @@ async def test_errors_reach_the_caller_and_closing_drops_waiting_jobs() -> None:
     assert await running == "finished"
     with pytest.raises(asyncio.CancelledError):
         await waiting
+
+
+async def test_busy_slots_and_queued_jobs_are_counted_for_metrics() -> None:
+    started = threading.Event()
+    release = threading.Event()
+
+    def job() -> bool:
+        started.set()
+        return release.wait(5)
+
+    with closing(Renderer(1)) as renderer:
+        assert (renderer.slots, renderer.busy, renderer.queued) == (1, 0, 0)
+        jobs = [asyncio.ensure_future(renderer.run(job)) for _ in range(3)]
+        await asyncio.to_thread(started.wait, 5)
+        assert (renderer.busy, renderer.queued) == (1, 2)
+        release.set()
+        assert await asyncio.gather(*jobs) == [True, True, True]
+        assert (renderer.busy, renderer.queued) == (0, 0)

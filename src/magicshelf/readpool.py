@@ -21,8 +21,15 @@ import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 # Like the ORM pool's pool_recycle: no connection lives longer (server-side memory,
 # load balancers that cut old connections).
 MAX_AGE_SECONDS = 1800.0
-# How a connection that died while idle fails on its next use.
-_DEAD = (OSError, asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.InterfaceError)
+# How a connection that died while idle fails on its next use. InternalClientError: the
+# server's "terminating connection" arrived while it sat idle (PostgreSQL stopping), and
+# asyncpg refuses the next statement ("another operation is in progress").
+_DEAD = (
+    OSError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+)
 _CONNECT_ARGS = frozenset(inspect.signature(asyncpg.connect).parameters)
 
 
@@ -32,12 +39,36 @@ class ReadPool:
     def __init__(self, connect_args: Mapping[str, Any], size: int) -> None:
         # SQLAlchemy's URL translation, minus the options only its adapter understands.
         self._connect_args = {k: v for k, v in connect_args.items() if k in _CONNECT_ARGS}
+        self.size = size
         self._slots = asyncio.Semaphore(size)
         self._idle: list[tuple[asyncpg.Connection, float]] = []
+        # For /metrics, read when scraped: two integer updates per read, no lock or await.
+        self._in_use = 0
+        self._asking = 0  # reads in acquire; only those blocked on a full pool are seen
+
+    @property
+    def in_use(self) -> int:
+        """Reads holding a slot now (on a connection, or opening one)."""
+        return self._in_use
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
+
+    @property
+    def waiting(self) -> int:
+        """Reads blocked until another one gives its slot back."""
+        return self._asking
 
     async def fetch(self, sql: str, *args: object) -> Sequence[Any]:
         """The rows of one read-only statement."""
-        async with self._slots:
+        self._asking += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self._asking -= 1
+        self._in_use += 1
+        try:
             if self._idle:
                 connection, opened = self._idle.pop()
                 try:
@@ -49,6 +80,9 @@ class ReadPool:
                     self._drop_idle()
             connection, opened = await asyncpg.connect(**self._connect_args), time.monotonic()
             return await self._run(connection, opened, sql, args)
+        finally:
+            self._in_use -= 1
+            self._slots.release()
 
     async def _run(
         self, connection: asyncpg.Connection, opened: float, sql: str, args: tuple[object, ...]
