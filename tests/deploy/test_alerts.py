@@ -57,7 +57,7 @@ def dashboard_expressions() -> list[str]:
 def test_promtool_accepts_the_alert_rules() -> None:
     checked = promtool("check", "rules", str(ALERTS))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "SUCCESS: 12 rules found" in checked.stdout
+    assert f"SUCCESS: {len(alert_expressions())} rules found" in checked.stdout
 
 
 def test_the_alerts_fire_when_they_should_and_not_before() -> None:
