@@ -88,6 +88,7 @@ def test_demo_creates_a_readable_book_and_gc_runs(empty_database_url: str, tmp_p
         ("MAGICSHELF_PUBLIC_URL", "https://escola.example/livros", "origin"),
         ("MAGICSHELF_SIGNUP", "sometimes", "MAGICSHELF_SIGNUP"),
         ("MAGICSHELF_STORAGE_URL", "s3://bucket?colour=blue", "colour"),
+        ("MAGICSHELF_REDIS_URL", "localhost:6379", "REDIS_URL"),
         ("MAGICSHELF_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/x", "cannot reach"),
     ],
 )

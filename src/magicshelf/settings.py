@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         elif db_scheme == "sqlite":
             rest = self.database_url.split("://", 1)[1]
             object.__setattr__(self, "database_url", f"sqlite+aiosqlite://{rest}")
+        if self.redis_url and urlsplit(self.redis_url).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(
+                "MAGICSHELF_REDIS_URL must start with redis://, rediss:// or unix://, "
+                f"got {urlsplit(self.redis_url).scheme or 'nothing'}://"
+            )
         if self.public_url:
             public = urlsplit(self.public_url)
             if (
