@@ -14,9 +14,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 TOUR_BASE = "http://127.0.0.1:8000"
 
 
-def shell_blocks(heading: str) -> str:
+def shell_blocks(heading: str, document: Path = README) -> str:
     """The ```sh blocks of the section under the heading (up to the next heading)."""
-    text = README.read_text(encoding="utf-8")
+    text = document.read_text(encoding="utf-8")
     section = text[text.index(f"\n{heading}\n") + len(heading) + 2 :]
     section = section[: re.search(r"\n#{2,3} ", section).start()]  # type: ignore[union-attr]
     blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)

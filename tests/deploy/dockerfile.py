@@ -5,11 +5,24 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
+
+
+def python_folder(folder: Path, *names: str) -> Path:
+    """A folder for PATH where each name runs the Python 3.11 running the tests.
+
+    What a base image or a school's machine calls ``python`` or ``python3.11``; the real
+    interpreter, not this checkout's virtualenv (nor a version manager's shim).
+    """
+    folder.mkdir(parents=True)
+    for name in names:
+        (folder / name).symlink_to(Path(sys.executable).resolve())
+    return folder
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
-from tests.deploy.dockerfile import ROOT, Stage, stages
+from tests.deploy.dockerfile import ROOT, Stage, python_folder, stages
 from tests.served import free_port, served
 
 # The image's own folders; anything else the steps name (/usr/bin, …) is the machine's.
@@ -29,10 +28,7 @@ class Image:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        # The base image's `python` is Python 3.11, as is the one running the tests.
-        shims = root / "usr-local-bin"
-        shims.mkdir(parents=True)
-        (shims / "python").symlink_to(Path(sys.executable).resolve())
+        shims = python_folder(root / "usr-local-bin", "python")  # the base image's
         self.env = {"PATH": f"{shims}:/usr/bin:/bin", "HOME": str(root / "home")}
 
     def path(self, text: str) -> str:
