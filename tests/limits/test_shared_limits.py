@@ -87,3 +87,21 @@ async def test_creates_and_uploads_share_one_write_budget(
         for decision in ("allowed", "limited"):
             counted = f'decisions_total{{decision="{decision}",limiter="writes"}} 1.0'
             assert f"magicshelf_limiter_{counted}" in exposed
+
+
+async def test_classes_and_rosters_spend_the_same_write_budget(
+    teachers_client: Client, redis_url: str
+) -> None:
+    ana = {"name": "Ana", "email": "ana@escola.br", "password": "girassol-azul-42"}
+    async with AsyncExitStack() as stack:
+        a, b = await _two(stack, teachers_client, redis_url=redis_url, write_limit=2)
+        signed_up = await a.post("/api/teachers", json=ana)  # signing up is not a write here
+        b.cookies.set("magicshelf_session", signed_up.cookies["magicshelf_session"])
+        turma = (await a.post("/api/classes", json={"name": "3º ano B"})).json()
+        roster = f"/api/classes/{turma['id']}/roster"
+        assert (await b.post(roster, json={"names": ["Maria Souza"]})).status_code == 201
+        refused = await a.post(roster, json={"names": ["João Lima"]})
+        assert assert_problem(refused, 429)["type"] == "/problems/too-many-writes"
+        assert_problem(await b.post("/api/classes", json={"name": "4º ano"}), 429)
+        (only,) = (await b.get(f"/api/classes/{turma['id']}")).json()["books"]
+        assert only["author"] == "Maria Souza"  # the refused roster made nothing
