@@ -165,6 +165,7 @@ def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
             outcomes += _main_scenarios(
                 cluster, ctx, plan, inputs, drawings, seeded.codes, results, out
             )
+            outcomes.append(_access_log_cost(cluster, ctx, main_url, data_dir, inputs, out))
             sql = _capture_read_sql(cluster, ctx.app, seeded.codes[10])
             results["sql_read"] = sql["read"]
             results["sql_revalidate"] = sql["revalidate"]
@@ -254,6 +255,24 @@ def _main_scenarios(
     log("profile: py-spy on the app while (a) runs")
     results["profile"] = _profile(ctx, plan, inputs["books"], out)
     return done
+
+
+def _access_log_cost(
+    cluster: pg.Cluster,
+    ctx: Context,
+    database_url: str,
+    data_dir: Path,
+    inputs: dict[str, Path],
+    out: Path,
+) -> Outcome:
+    log("(a-log) read random books, with the access log vs without")
+    quiet_log = out / "logs" / "magicshelf-no-access-log.log"
+    with servers.magicshelf(
+        database_url=database_url, data_dir=data_dir, log=quiet_log, access_log=False
+    ) as quiet:
+        return _with_diagnostics(
+            cluster, "bench_main", lambda: scenarios.access_log(ctx, quiet, inputs["books"])
+        )
 
 
 def _with_diagnostics(cluster: pg.Cluster, database: str, run: Callable[[], Outcome]) -> Outcome:

@@ -141,6 +141,30 @@ def read_book(ctx: Context, paths: Path, *, revalidate: bool) -> Outcome:
     return outcome
 
 
+def access_log(ctx: Context, quiet: servers.Server, paths: Path) -> Outcome:
+    """(a-log) (a) as served, one access line per request, against the same app without.
+
+    Both read the same database; ``quiet`` runs with ``MAGICSHELF_ACCESS_LOG=false``.
+    """
+    outcome = Outcome(
+        "a-log",
+        "GET /api/books/{code}, random codes, with the access log",
+        "the same app without it (MAGICSHELF_ACCESS_LOG=false)",
+    )
+    path, _ = _first_path(paths)
+    logged, silent = fetch(ctx.app.base_url + path), fetch(quiet.base_url + path)
+    expect(logged.status == 200 and silent.status == 200, f"GET {path}: {logged.status}")
+    expect(logged.body == silent.body, "the app without its access log answers differently")
+    args = [str(paths), "plain"]
+    load = Load(ctx.connections, ctx.seconds)
+    a = _wrk(ctx, outcome, ctx.app, "paths.lua", args, load)
+    b = _wrk(ctx, outcome, quiet, "paths.lua", args, load)
+    outcome.rounds = ab.alternate(a, b, rounds=ctx.rounds, warm_up=lambda: _warm_up(a, b))
+    _ratio_checks(outcome, rps_at_least=0.9, p99_at_most=None)
+    outcome.notes.append("The lines go to a file (bench/results/…/logs), one write(2) each.")
+    return outcome
+
+
 def media(ctx: Context, thumbnail_key: str) -> Outcome:
     """(c) GET /media/{key} of a thumbnail, against nginx serving the same file."""
     outcome = Outcome("c", "GET /media/{key}, a thumbnail", "nginx, same file from disk")

@@ -52,7 +52,9 @@ def _process(
 
 
 @contextmanager
-def magicshelf(*, database_url: str, data_dir: Path, log: Path) -> Iterator[Server]:
+def magicshelf(
+    *, database_url: str, data_dir: Path, log: Path, access_log: bool = True
+) -> Iterator[Server]:
     port = free_port()
     env = {
         "MAGICSHELF_DATABASE_URL": database_url,
@@ -61,6 +63,8 @@ def magicshelf(*, database_url: str, data_dir: Path, log: Path) -> Iterator[Serv
         "MAGICSHELF_HOST": HOST,
         "MAGICSHELF_PORT": str(port),
         "MAGICSHELF_WORKERS": "1",
+        # On by default, as operators run it; off only to measure what the lines cost.
+        "MAGICSHELF_ACCESS_LOG": str(access_log).lower(),
         "MAGICSHELF_AUTO_MIGRATE": "false",
         # The upload scenario is one client sending as fast as it can: no write budget.
         "MAGICSHELF_WRITE_LIMIT": "1000000000",
