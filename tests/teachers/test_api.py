@@ -146,8 +146,13 @@ async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(
     async with teachers_client() as http:
         await http.post("/api/teachers", json=ANA)
         http.cookies.clear()
-        wrong = await http.post("/api/session", json={"email": ANA["email"], "password": "nope"})
-        unknown = await http.post("/api/session", json={"email": "x@y.br", "password": "nope"})
+        same_id = {"X-Request-ID": "sign-in"}  # the bodies differ by nothing else then
+        wrong = await http.post(
+            "/api/session", json={"email": ANA["email"], "password": "nope"}, headers=same_id
+        )
+        unknown = await http.post(
+            "/api/session", json={"email": "x@y.br", "password": "nope"}, headers=same_id
+        )
         assert_problem(wrong, 401)
         assert wrong.json() == unknown.json()
         assert "set-cookie" not in wrong.headers
