@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -117,3 +119,25 @@ def test_back_up_delete_restore_and_upgrade(empty_database_url: str, tmp_path: P
         signed_in = httpx.post(f"{server.url}/api/session", json=login)
         assert signed_in.status_code == 200
         assert signed_in.json()["name"] == TEACHER["name"]
+
+
+def test_with_pictures_in_s3_only_the_database_is_backed_up(tmp_path: Path) -> None:
+    database = tmp_path / "magicshelf.sqlite3"
+    with closing(sqlite3.connect(database)) as made:
+        made.execute("CREATE TABLE books (id INTEGER)")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MAGICSHELF_DATABASE_URL": f"sqlite:///{database}",
+        "MAGICSHELF_STORAGE_URL": "s3://magicshelf?endpoint=http://127.0.0.1:9&region=us-east-1",
+    }
+    backup = tmp_path / "backup"
+
+    def create() -> subprocess.CompletedProcess[str]:
+        command = [str(ROOT / "scripts" / "backup"), "create", str(backup)]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    done = create()
+    assert done.returncode == 0, done.stderr
+    assert "pictures are in S3 storage, not copied" in done.stderr
+    assert [p.name for p in backup.iterdir()] == ["database.sqlite3"]
+    assert create().returncode != 0  # an existing backup is never overwritten
