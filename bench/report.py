@@ -283,8 +283,8 @@ def _settings(results: Json) -> list[str]:
         "- MagicShelf: `magicshelf serve` (started as `python -m bench.appserver`, which calls "
         "the same function), `MAGICSHELF_WORKERS=1`, other settings default "
         "(`MAGICSHELF_DB_POOL_SIZE=20`, `MAGICSHELF_RENDER_SLOTS=1`, "
-        "`MAGICSHELF_MEDIA_CACHE_BYTES=8000000`), PostgreSQL via asyncpg, media on the local "
-        "disk.",
+        "`MAGICSHELF_MEDIA_CACHE_BYTES=8000000`, `MAGICSHELF_ACCESS_LOG=true`: a JSON line per "
+        "request, into a file), PostgreSQL via asyncpg, media on the local disk.",
         "- ASGI baseline: `python -m bench.baseline_app PORT` (uvicorn.run, one worker, no "
         "access log, uvloop and httptools picked by uvicorn as for MagicShelf), "
         "asyncpg pool of 10-20 connections without asyncpg's reset query on release, so "
