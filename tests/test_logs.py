@@ -10,6 +10,7 @@ responses the tour saw.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import pytest
 
 from magicshelf.app import create_app
 from magicshelf.books import codes
+from magicshelf.logs import AccessLog
 from magicshelf.settings import Settings
 from tests.images import drawing, encode
 from tests.served import served
@@ -242,3 +244,36 @@ async def test_a_request_id_is_taken_only_from_a_trusted_proxy(
     assert answers[0].json()["request_id"] == answers[0].headers["X-Request-ID"]
     fresh = {a.headers["X-Request-ID"] for a in answers}
     assert len(fresh) == (1 if kept else 3)  # a new id for every request
+
+
+def test_text_lines_are_for_people(tmp_path: Path) -> None:
+    reading, writing = os.pipe()
+    AccessLog("text", fd=writing).write("GET", "/read/{code}", 200, 0.0042, "ab12", "10.0.0.9")
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        access = pipe.read()
+    assert re.fullmatch(
+        r"\S+Z INFO magicshelf\.access: GET /read/\{code\} 200 duration_ms=4\.2 "
+        r"request_id=ab12 client=10\.0\.0\.9\n",
+        access,
+    )
+    environment = {
+        "MAGICSHELF_DATA_DIR": str(tmp_path),
+        "MAGICSHELF_LOG_FORMAT": "text",
+        "PATH": "/usr/bin:/bin",
+    }
+    migrated = subprocess.run(
+        [sys.executable, "-m", "magicshelf.cli", "migrate"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    lines = migrated.stdout.splitlines()
+    assert lines
+    assert all(re.match(r"\S+Z INFO \S+: ", line) for line in lines), lines
+    assert lines[-1].endswith(
+        f"INFO magicshelf: Database is up to date. database=sqlite+aiosqlite:///{tmp_path}"
+        "/magicshelf.sqlite3"
+    )
