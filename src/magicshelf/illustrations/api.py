@@ -18,7 +18,14 @@ from magicshelf.books.present import illustration_json
 from magicshelf.books.schemas import IllustrationOut
 from magicshelf.books.service import end_read, page_record
 from magicshelf.deps import ResourcesDep, SessionDep, WriteBudget
-from magicshelf.errors import TooManyWrites, UnprocessableImage, UnsupportedImage, documented
+from magicshelf.errors import (
+    ServiceUnavailable,
+    StorageFull,
+    TooManyWrites,
+    UnprocessableImage,
+    UnsupportedImage,
+    documented,
+)
 from magicshelf.http import JSON
 from magicshelf.illustrations import service
 from magicshelf.illustrations.upload import receive_upload
@@ -43,7 +50,13 @@ _upload_body: dict[str, Any] = {
     }
 }
 _image_problems = documented(
-    *EDIT_PROBLEMS, *PAGE_PROBLEMS, *BODY_PROBLEMS, UnsupportedImage, UnprocessableImage
+    *EDIT_PROBLEMS,
+    *PAGE_PROBLEMS,
+    *BODY_PROBLEMS,
+    UnsupportedImage,
+    UnprocessableImage,
+    ServiceUnavailable,  # the blob storage (or the database) did not answer in time
+    StorageFull,
 )
 
 

@@ -8,7 +8,6 @@ from magicshelf.illustrations.service import Collected, collect_garbage
 from magicshelf.resources import backends
 from magicshelf.settings import Settings
 
-
 # gc reads every page's keys in one statement: a request's database timeout (a 503 after
 # 2 s) does not fit a job over a whole network's shelf.
 GC_DATABASE_TIMEOUT_SECONDS = 300.0

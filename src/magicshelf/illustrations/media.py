@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from magicshelf.books.present import etag_matches
-from magicshelf.errors import MediaNotFound, documented
+from magicshelf.errors import MediaNotFound, ServiceUnavailable, documented
 from magicshelf.http import Prepared, RawHeaders
 from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
@@ -37,7 +37,7 @@ _IMMUTABLE: RawHeaders = [
     responses={
         200: {"content": {"image/jpeg": {}, "image/webp": {}, "image/png": {}}},
         304: {"description": "Not changed"},
-        **documented(MediaNotFound),
+        **documented(MediaNotFound, ServiceUnavailable),
     },
 )
 async def media(
