@@ -277,3 +277,31 @@ def test_text_lines_are_for_people(tmp_path: Path) -> None:
         f"INFO magicshelf: Database is up to date. database=sqlite+aiosqlite:///{tmp_path}"
         "/magicshelf.sqlite3"
     )
+
+
+async def test_every_kind_of_answer_has_its_id_and_its_access_line(
+    client: httpx.AsyncClient, capfd: pytest.CaptureFixture[str]
+) -> None:
+    capfd.readouterr()  # only this test's lines
+    answers = {
+        "HEAD /healthz": await client.head("/healthz"),
+        "413 from the body limit": await client.post(
+            "/api/books", content=b"x" * 1_000_001, headers={"Content-Type": "application/json"}
+        ),
+        "unknown address": await client.get("/nowhere"),
+        "wrong method": await client.delete("/healthz"),
+        "hot lane": await client.get("/media/" + "0" * 64 + ".jpg"),
+        "HTML page": await client.get("/"),
+    }
+    lines = [json.loads(line) for line in capfd.readouterr().out.splitlines()]
+    access = {line["request_id"]: line for line in lines if line["logger"] == "magicshelf.access"}
+    for what, answer in answers.items():
+        request_id = answer.headers["X-Request-ID"]
+        line = access[request_id]
+        assert (line["method"], line["status"]) == (answer.request.method, answer.status_code)
+        if answer.headers.get("content-type") == "application/problem+json":
+            assert answer.json()["request_id"] == request_id, what
+    statuses = [answer.status_code for answer in answers.values()]
+    assert statuses == [200, 413, 404, 405, 404, 200]
+    assert access[answers["unknown address"].headers["X-Request-ID"]]["route"] == "unmatched"
+    assert access[answers["hot lane"].headers["X-Request-ID"]]["route"] == "/media/{key}"

@@ -88,6 +88,10 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
+# The scope key where HeadAsGet keeps the method a request came with.
+ASKED_METHOD = "magicshelf.asked_method"
+
+
 class HeadAsGet:
     """Answer HEAD like GET without the body, for every GET route (curl -I, link checkers)."""
 
@@ -106,4 +110,5 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        # The method asked stays known, for the access log; metrics count HEAD as GET.
+        await self.app({**scope, "method": "GET", ASKED_METHOD: "HEAD"}, receive, headers_only)

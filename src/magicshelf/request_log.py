@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from magicshelf import request_ids
+from magicshelf.http import ASKED_METHOD
 from magicshelf.logs import AccessLog, route_template
 from magicshelf.metrics import Metrics
 
@@ -67,4 +68,5 @@ class RequestLog:
                 # After the proxy headers: the family's address, not the load balancer's.
                 client = scope.get("client")
                 address = client[0] if client else "unknown"
-                self.access_log.write(method, template, status, elapsed, request_id, address)
+                asked = scope.get(ASKED_METHOD, method)
+                self.access_log.write(asked, template, status, elapsed, request_id, address)
