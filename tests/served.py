@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ class Served:
     url: str
     output: str = ""  # everything the server printed, once it has stopped
     returncode: int | None = None
+    process: subprocess.Popen[bytes] | None = None  # for tests that signal it themselves
 
 
 @contextmanager
@@ -41,10 +43,11 @@ def served(
     port = free_port()
     command = [*program, "serve", "--port", str(port)]
     environment = {"PATH": "/usr/bin:/bin", **env}
-    server = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    result = Served(f"http://127.0.0.1:{port}")
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a server that logs
+    # a line per request (or per 503 in a fault test) would block once 64 KB are unread.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the server
+    server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    result = Served(f"http://127.0.0.1:{port}", process=server)
     try:
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline and server.poll() is None:
@@ -57,6 +60,9 @@ def served(
             raise AssertionError(f"magicshelf serve was not ready within {ready_within} s")
         yield result
     finally:
-        server.send_signal(signal.SIGINT)
-        result.output = server.communicate(timeout=30)[0].decode()
-        result.returncode = server.returncode
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)
+        result.returncode = server.wait(timeout=30)
+        with log:
+            log.seek(0)
+            result.output = log.read().decode()
