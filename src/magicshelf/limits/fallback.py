@@ -47,8 +47,8 @@ class RedisHealth:
         if not self._down:
             self._down = True
             log.warning(
-                "Redis is unreachable (%s: %s): limits are counted per process until it "
-                "is back; trying again every %g s",
+                "Redis is unreachable or too slow (%s: %s): limits are counted per "
+                "process until it answers; trying again every %g s",
                 type(error).__name__,
                 error,
                 self._retry_seconds,
