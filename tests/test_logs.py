@@ -33,6 +33,7 @@ PASSWORD = "jabuticaba-Voadora-8812"
 NEW_PASSWORD = "pitanga-Saltitante-4471"
 CHILDREN = ["Zuleica Brandão Tavares", "Quintino Ybarra Mendes"]
 AUTHOR = "Xisto Quevedo Ramalho"
+DATABASE_PASSWORD = "Senha-do-Banco-5120"
 ACCESS_FIELDS = {"method", "route", "status", "duration_ms", "request_id", "client"}
 
 
@@ -66,7 +67,7 @@ class Tour:
         self.keep(code, plain, plain.lower(), code.lower())
 
 
-def _teachers(tour: Tour, tmp_path: Path) -> tuple[httpx.Client, httpx.Client]:
+def _teachers(tour: Tour, env: dict[str, str]) -> tuple[httpx.Client, httpx.Client]:
     ana, bia = tour.client(), tour.client()
     signed_up = ana.post(
         "/api/teachers", json={"name": "Ana", "email": "ana@escola.br", "password": PASSWORD}
@@ -89,7 +90,7 @@ def _teachers(tour: Tour, tmp_path: Path) -> tuple[httpx.Client, httpx.Client]:
     # A reset link from the command line, used over HTTP.
     printed = subprocess.run(
         [sys.executable, "-m", "magicshelf.cli", "teacher", "reset", "bia@escola.br"],
-        env={"MAGICSHELF_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={**env, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -160,11 +161,17 @@ def _log_lines(output: str) -> list[dict[str, Any]]:
     return lines
 
 
-def test_a_servers_log_is_json_and_holds_no_secret(tmp_path: Path) -> None:
-    with served({"MAGICSHELF_DATA_DIR": str(tmp_path)}) as server:
+def test_a_servers_log_is_json_and_holds_no_secret(tmp_path: Path, empty_database_url: str) -> None:
+    database_url = empty_database_url
+    if database_url.startswith("postgresql://"):
+        # The test cluster trusts local connections: any password gets in, none may show.
+        database_url = database_url.replace("postgres@", f"postgres:{DATABASE_PASSWORD}@", 1)
+    env = {"MAGICSHELF_DATA_DIR": str(tmp_path), "MAGICSHELF_DATABASE_URL": database_url}
+    with served(env) as server:
         tour = Tour(server.url)
+        tour.keep(DATABASE_PASSWORD)
         try:
-            ana, bia = _teachers(tour, tmp_path)
+            ana, bia = _teachers(tour, env)
             created = _class_and_book(tour, ana, bia)
             crashed = _server_error(tour, tmp_path / "media", created)
             assert bia.delete("/api/session").status_code == 204
