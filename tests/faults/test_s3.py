@@ -80,9 +80,11 @@ async def test_s3_slow_then_back(tmp_path: Path, database_url: str, s3_server: S
             upload, seconds = await _timed(_upload(client, book, 2, seed=2))
             _unavailable(upload)
             assert seconds < TIMEOUT + 1.0  # the timeout, plus rendering the drawing
+            print(f"upload 503 after {seconds:.2f} s; ", end="")
             media, seconds = await _timed(client.get(thumbnail))
             _unavailable(media)
             assert seconds < TIMEOUT + 0.5
+            print(f"/media 503 after {seconds:.2f} s")
             ready, seconds = await _timed(client.get("/readyz"))
             assert ready.status_code == 503
             assert ready.json()["checks"] == {"database": "ok", "storage": "failed"}
