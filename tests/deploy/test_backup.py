@@ -81,7 +81,12 @@ def test_back_up_delete_restore_and_upgrade(empty_database_url: str, tmp_path: P
     env_file = tmp_path / "magicshelf.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in settings.items()), "utf-8")
     backups = tmp_path / "backups"
-    moved = {ENV_FILE: env_file, BACKUPS: backups}
+    # /opt/magicshelf as docs/deploy.md's Install makes it, from this checkout.
+    installed = tmp_path / "opt"
+    (installed / "bin").mkdir(parents=True)
+    (installed / "bin" / "magicshelf").symlink_to(Path(sys.executable).parent / "magicshelf")
+    (installed / "bin" / "magicshelf-backup").symlink_to(ROOT / "scripts" / "backup")
+    moved = {ENV_FILE: env_file, BACKUPS: backups, "/opt/magicshelf": installed}
     tools = {"PATH": f"{bin_dir()}:/usr/bin:/bin"}  # pg_dump of the server's version
 
     with served(settings) as server:
@@ -102,10 +107,7 @@ def test_back_up_delete_restore_and_upgrade(empty_database_url: str, tmp_path: P
         assert restored
         assert {p.stat().st_uid for p in restored} == {SERVICE_UID}
 
-    magicshelf = {"/opt/magicshelf/bin/": f"{Path(sys.executable).parent}/"}
-    run_commands(
-        deploy_commands("## Upgrades and migrations", {**moved, **magicshelf}), cwd=ROOT, env=tools
-    )
+    run_commands(deploy_commands("## Upgrades and migrations", moved), cwd=ROOT, env=tools)
     assert (backups / "before-upgrade").is_dir()
 
     with served({**settings, "MAGICSHELF_AUTO_MIGRATE": "false"}) as server:

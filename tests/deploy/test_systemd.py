@@ -7,6 +7,7 @@ is run with its EnvironmentFile, as systemd would start it.
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,11 @@ from tests.deploy.dockerfile import ROOT, python_folder
 from tests.served import served
 
 UNIT = ROOT / "deploy" / "magicshelf.service"
+BACKUP_UNITS = [
+    ROOT / "deploy" / "magicshelf-backup.service",
+    ROOT / "deploy" / "magicshelf-backup.timer",
+]
+BACKUPS = "/var/backups/magicshelf"
 ENV_FILE = ROOT / "deploy" / "magicshelf.env"
 PREFIX = "/opt/magicshelf"
 STATE = "/var/lib/magicshelf"
@@ -67,7 +73,7 @@ def test_install_as_documented_then_the_unit_verifies_and_starts(tmp_path: Path)
     checkout.mkdir()
     for part in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / part, checkout / part)
-    for part in ("requirements", "src"):
+    for part in ("requirements", "scripts", "src"):
         shutil.copytree(ROOT / part, checkout / part)
     prefix = tmp_path / "opt"
     installed = run_commands(
@@ -77,10 +83,17 @@ def test_install_as_documented_then_the_unit_verifies_and_starts(tmp_path: Path)
     )
     assert "serve" in installed  # `magicshelf --help`, last line of the block
 
-    unit = tmp_path / "magicshelf.service"
-    unit.write_text(UNIT.read_text(encoding="utf-8").replace(PREFIX, str(prefix)), "utf-8")
+    units = tmp_path / "units"
+    units.mkdir()
+    for original in (UNIT, *BACKUP_UNITS):
+        text = original.read_text(encoding="utf-8").replace(PREFIX, str(prefix))
+        (units / original.name).write_text(text, "utf-8")
+    unit = units / UNIT.name
     verified = subprocess.run(
-        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+        ["systemd-analyze", "verify", *sorted(map(str, units.iterdir()))],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert (verified.returncode, verified.stderr) == (0, "")  # not even a warning
 
@@ -99,3 +112,18 @@ def test_install_as_documented_then_the_unit_verifies_and_starts(tmp_path: Path)
         ready = httpx.get(f"{server.url}/readyz")
         assert ready.status_code == 200, ready.text
     assert (state / "magicshelf.sqlite3").exists()  # its first start made the database there
+
+    # The nightly backup's command, with systemd's escapes ($$, %%) read as systemd does.
+    backup = unit_settings((units / BACKUP_UNITS[0].name).read_text(encoding="utf-8"))
+    assert backup["EnvironmentFile"] == settings["EnvironmentFile"]
+    command = backup["ExecStart"][0].replace("$$", "$").replace("%%", "%")
+    backups = tmp_path / "backups"
+    subprocess.run(
+        shlex.split(command.replace(BACKUPS, str(backups))),
+        env={"PATH": "/usr/bin:/bin", **env},
+        check=True,
+        timeout=120,
+    )
+    (taken,) = backups.iterdir()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", taken.name)
+    assert sorted(p.name for p in taken.iterdir()) == ["database.sqlite3", "media.tar"]
