@@ -1,10 +1,10 @@
 """What happens to every request: an id, trusted proxy headers, metrics and an access line.
 
-One middleware with one pair of clock reads does all four, ahead of everything that can
-answer (routes, the hot lane, body limits, the problem handlers), so every response
-carries ``X-Request-ID`` and every request is counted and logged once. The 500 handler
-is the one exception: Starlette runs it outside all middleware, so it adds the header
-itself (``errors.install_problem_handlers``).
+One middleware does all four, timing each request once for both metrics and log, ahead
+of everything that can answer (routes, the hot lane, body limits, the problem handlers),
+so every response carries ``X-Request-ID`` and every request is counted and logged once.
+The 500 handler is the one exception: Starlette runs it outside all middleware, so it
+adds the header itself (``errors.install_problem_handlers``).
 
 Proxy headers are applied here rather than by uvicorn's server: deciding whether a
 request's own ``X-Request-ID`` may be kept needs the peer *before* ``X-Forwarded-For``
