@@ -14,13 +14,16 @@ from magicshelf.classes import api as classes_api
 from magicshelf.docs import install as install_docs
 from magicshelf.docs import operation_id
 from magicshelf.errors import install_problem_handlers
+from magicshelf.faults import install_fault_handlers
 from magicshelf.hot import hot_routes
 from magicshelf.http import BodyLimit, HeadAsGet
 from magicshelf.illustrations import api as illustrations_api
 from magicshelf.illustrations import media
-from magicshelf.metrics import Metrics, MetricsMiddleware
+from magicshelf.logs import AccessLog
+from magicshelf.metrics import Metrics
 from magicshelf.printing import api as printing_api
 from magicshelf.printing import classes as printing_classes
+from magicshelf.request_log import RequestLog
 from magicshelf.resources import Resources, open_resources
 from magicshelf.settings import Settings
 from magicshelf.teachers import api as teachers_api
@@ -68,6 +71,7 @@ def create_app(settings: Settings) -> MagicShelfApp:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
+    install_fault_handlers(app)
     routers = [
         books_api.router,
         illustrations_api.router,
@@ -85,10 +89,15 @@ def create_app(settings: Settings) -> MagicShelfApp:
     install_web(app)
     # Ahead of FastAPI's routes for the same paths, which stay to document them.
     app.router.routes.insert(0, hot_routes(routers, endpoints=[books_api.read_book, media.media]))
-    # Added last, runs first: metrics see every request, including refused bodies, and
-    # HEAD requests reach them all as the GET they stand for.
+    # Added last, runs first: the request log sees every request, including refused
+    # bodies, and HEAD requests reach it all as the GET they stand for (logged as HEAD).
     app.add_middleware(BodyLimit, limit_for=partial(_body_limit, settings))
-    app.add_middleware(MetricsMiddleware, metrics=app_metrics)
+    app.add_middleware(
+        RequestLog,
+        metrics=app_metrics,
+        access_log=AccessLog(settings.log_format) if settings.access_log else None,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     app.add_middleware(HeadAsGet)
     app.add_middleware(HTMLSecurityHeaders)
     return app

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
-from sqlalchemy import MetaData, Select, event, make_url, text
+from sqlalchemy import MetaData, Select, event, exc, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from magicshelf.countingpool import CountingQueuePool
 from magicshelf.readpool import ReadPool
 from magicshelf.settings import Settings
 
@@ -74,11 +75,26 @@ def _causes(error: BaseException) -> list[BaseException]:
     return found
 
 
+# What PostgreSQL going away looks like to a connection in use: cut (08xxx), shut down or
+# not accepting connections yet (57P0x), or closed under us.
+_GONE = (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
+
+
 def connection_failure(error: BaseException) -> str | None:
-    """One line on why the database could not be reached, if that is what went wrong."""
+    """One line on why the database could not be reached, if that is what went wrong.
+
+    Also what a request meets when PostgreSQL stops or hangs while serving: the pool's
+    wait, the connect and the command timeouts (``create_engine``) all end as one of these.
+    """
     for cause in _causes(error):
         if isinstance(cause, ConnectionError | socket.gaierror | TimeoutError):
             return f"cannot reach the database: {cause}"
+        if isinstance(cause, exc.TimeoutError):
+            return "no database connection was free in time"
+        if isinstance(cause, _GONE) or (
+            isinstance(cause, exc.DBAPIError) and cause.connection_invalidated
+        ):
+            return f"the database connection was lost: {type(cause).__name__}"
         if isinstance(
             cause,
             asyncpg.InvalidCatalogNameError | asyncpg.InvalidAuthorizationSpecificationError,
@@ -103,20 +119,38 @@ def create_engine(settings: Settings) -> AsyncEngine:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has one writer anyway, and queueing in the pool is
         # cheaper than sleeping in SQLite's busy handler.
-        engine = create_async_engine(settings.database_url, pool_size=1, max_overflow=0)
+        engine = create_async_engine(
+            settings.database_url, pool_size=1, max_overflow=0, poolclass=CountingQueuePool
+        )
         _make_sqlite_safe(engine)
         return engine
     # Up to db_pool_size connections, none of them "overflow": SQLAlchemy closes an
     # overflow connection as soon as it is returned while the pool is full, so under steady
     # load a worker kept opening and closing connections (a backend start and re-prepared
     # statements each). Connections are still opened only when needed.
+    # No pool_pre_ping (a round trip per checkout): a connection that fails as cut
+    # invalidates the whole pool (SQLAlchemy's disconnect handling), so after PostgreSQL
+    # comes back one failed request at most meets a stale connection, with no restart.
     return create_async_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=0,
+        poolclass=CountingQueuePool,  # /metrics shows checkouts waiting
         pool_pre_ping=False,
         pool_recycle=1800,
+        pool_timeout=settings.database_timeout_seconds,
+        connect_args=postgres_timeouts(settings),
     )
+
+
+def postgres_timeouts(settings: Settings) -> dict[str, float]:
+    """asyncpg's connect and per-statement timeouts: a stopped or hung PostgreSQL turns
+    into a 503 within ``database_timeout_seconds`` instead of a request that hangs.
+
+    Not for SQLite: its one connection is a queue, and a write waits its turn there.
+    """
+    timeout = settings.database_timeout_seconds
+    return {"timeout": timeout, "command_timeout": timeout}
 
 
 class Database:
@@ -129,7 +163,13 @@ class Database:
         self._reads: ReadPool | None = None
         if not settings.is_sqlite:
             _, connect_args = self.engine.dialect.create_connect_args(self.engine.url)
+            connect_args.update(postgres_timeouts(settings))
             self._reads = ReadPool(connect_args, read_pool_size(settings))
+
+    @property
+    def read_pool(self) -> ReadPool | None:
+        """The hot reads' own connections (PostgreSQL only), for /metrics."""
+        return self._reads
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

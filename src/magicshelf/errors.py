@@ -30,7 +30,10 @@ Hierarchy (status in brackets)::
     ├── InvalidInput [422]          fields that break a rule (carries per-field errors)
     ├── UnprocessableImage [422]    corrupt, truncated or too many pixels
     ├── TooManyMisses [429]         too many unknown codes from one client
-    └── TooManyLogins [429]         too many failed sign-ins for an account or an address
+    ├── TooManyLogins [429]         too many failed sign-ins for an account or an address
+    ├── TooManyWrites [429]         too many creates, uploads and rosters from one address
+    ├── ServiceUnavailable [503]    the database or the blob storage cannot be reached in time
+    └── StorageFull [507]           no space left where the drawings are stored
 
 Each class is the one definition of its problem: status, type and title. Routes raise
 these; Starlette's own HTTP errors (unknown address, wrong method, a body cut off at its
@@ -53,6 +56,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
+
+from magicshelf import request_ids
+from magicshelf.logs import route_template
 
 log = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -279,7 +285,8 @@ def _header(description: str, kind: str = "string") -> dict[str, Any]:
 
 _PROBLEM_HEADERS = {
     401: {"WWW-Authenticate": _header("Bearer (the edit key) or Cookie (a teacher's session)")},
-    429: {"Retry-After": _header("Seconds to wait before the next lookup", "integer")},
+    429: {"Retry-After": _header("Seconds to wait before trying again", "integer")},
+    503: {"Retry-After": _header("Seconds to wait before trying again", "integer")},
 }
 
 
@@ -305,6 +312,40 @@ class TooManyLogins(_Throttled):
     what = "Too many wrong passwords."
 
 
+class TooManyWrites(_Throttled):
+    slug, title = "too-many-writes", "Too many changes from here"
+    what = "Too many books, classes, rosters or drawings were sent from here."
+
+
+# What a 503 asks clients to wait: an outage that lasts longer is retried as often.
+RETRY_AFTER_SECONDS = 5
+
+
+class ServiceUnavailable(MagicShelfError):
+    """A dependency (database, blob storage) failed or did not answer in time.
+
+    The detail names which, never how: no host names, URLs or driver messages.
+    """
+
+    status, slug, title = 503, "service-unavailable", "MagicShelf is unavailable for a moment"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"The {what} did not answer in time. Please try again in a few seconds.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
+class StorageFull(MagicShelfError):
+    status, slug, title = 507, "storage-full", "There is no room left for drawings"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The drawing was not saved because the server's storage is full. The school's "
+            "operator has to free some space; then send the drawing again."
+        )
+
+
 class FieldErrorOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -327,6 +368,11 @@ class Problem(BaseModel):
     detail: str = Field(description="What happened and what to do, for people")
     errors: list[FieldErrorOut] | None = Field(
         default=None, description="Only for invalid-input: one entry per field to fix"
+    )
+    request_id: str | None = Field(
+        default=None,
+        description="The request's X-Request-ID, as in the server's logs: quote it when "
+        "reporting a problem",
     )
 
 
@@ -360,6 +406,8 @@ def problem_response(
 ) -> Response:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
     body.update(extra or {})
+    if (request_id := request_ids.current.get()) is not None:
+        body["request_id"] = request_id
     return Response(
         orjson.dumps(body), status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE
     )
@@ -488,10 +536,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         return render_problem(_from_http(request, exc))
 
     async def on_crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return render_problem(
-            MagicShelfError("We logged the problem. Please try again in a moment.")
-        )
+        # The route template, not the path (paths hold magic codes); the traceback stays
+        # in the log, the request id in both ties them together.
+        route = route_template(request.scope)
+        log.exception("unhandled error on %s %s", request.method, route, exc_info=exc)
+        problem = MagicShelfError("We logged the problem. Please try again in a moment.")
+        # Starlette answers this one outside every middleware, request_log's included.
+        if (request_id := request_ids.current.get()) is not None:
+            problem.headers["X-Request-ID"] = request_id
+        return render_problem(problem)
 
     app.add_exception_handler(MagicShelfError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -1,4 +1,7 @@
-"""Prometheus metrics: requests and latency per route template, at GET /metrics.
+"""Prometheus metrics at GET /metrics: requests and latency per route template, limiter
+decisions, blob storage latency and errors (``illustrations/measured.py``), the database
+pools and render queue, and books and illustrations stored (``gauges.py``, read when
+scraped, so requests pay nothing for them).
 
 Each worker process keeps its own numbers (scrape every replica/worker, or run one worker
 per container). Routes are labelled by their template (``/api/books/{code}``), never by
@@ -7,13 +10,13 @@ the raw path, so magic codes do not leak into metrics or blow up their cardinali
 
 from __future__ import annotations
 
-import time
-
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from magicshelf.gauges import StoredCounts
+from magicshelf.illustrations.measured import StorageMetrics
+from magicshelf.limits.window import Decision
 from magicshelf.resources import resources
 
 router = APIRouter(tags=["operations"])
@@ -35,8 +38,19 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+        self.limiter_decisions = Counter(
+            "magicshelf_limiter_decisions",
+            "Answers of the limiters (misses, login-account, login-address, writes)",
+            ["limiter", "decision"],
+            registry=self.registry,
+        )
+        self.storage = StorageMetrics(self.registry)
+        self.stored = StoredCounts(self.registry)
         # labels() validates and locks on every call; the children it returns are stable.
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def limiter_decided(self, limiter: str, decision: Decision) -> None:
+        self.limiter_decisions.labels(limiter, decision).inc()
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request and its duration."""
@@ -53,39 +67,14 @@ class Metrics:
         histogram.observe(seconds)
 
 
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def observing_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observing_send)
-        finally:
-            # The router records the matched route in the scope; unmatched paths share one label.
-            template = str(getattr(scope.get("route"), "path", "unmatched"))
-            elapsed = time.perf_counter() - started
-            self.metrics.observe(scope["method"], template, status, elapsed)
-
-
 @router.get(
     "/metrics",
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
 async def metrics(request: Request) -> Response:
-    """Prometheus text format: request counts and latency histograms per route."""
-    registry = resources(request).metrics.registry
+    """Prometheus text format: this worker's requests, limiters, storage, pools and queue."""
+    held = resources(request)
+    await held.metrics.stored.refresh(held.database, held.settings.database_timeout_seconds)
+    registry = held.metrics.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,7 +1,7 @@
 """What a running app holds for its requests: one typed object, built by the lifespan.
 
 Dependencies (``deps.py``) and the fast lane (``hot.py``) both reach the database, the
-storage, the renderer, the miss limiter and the settings through ``resources(request)``,
+storage, the renderer, the limiters and the settings through ``resources(request)``,
 so there is one way to get each and the type checker sees what it gets.
 """
 
@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING
 from starlette.requests import HTTPConnection
 
 import magicshelf.tables  # noqa: F401  (every table, for foreign keys by name)
-from magicshelf.books.misses import InMemoryMissLimiter, MissLimiter
 from magicshelf.db import Database
+from magicshelf.gauges import LiveGauges
+from magicshelf.illustrations.measured import MeasuredStorage
 from magicshelf.illustrations.recent import RecentBlobs
 from magicshelf.illustrations.storage import BlobStorage, storage_from_url
+from magicshelf.limits.made import windows
+from magicshelf.limits.window import Window
 from magicshelf.renderer import Renderer
 from magicshelf.settings import Settings
 from magicshelf.teachers.throttle import LoginThrottle
@@ -33,9 +36,10 @@ class Resources:
     database: Database
     storage: BlobStorage
     renderer: Renderer
-    misses: MissLimiter
+    misses: Window  # unknown magic codes per client address
     recent_media: RecentBlobs
     logins: LoginThrottle
+    writes: Window  # creates, uploads and rosters per client address
     metrics: Metrics
 
 
@@ -43,7 +47,9 @@ class Resources:
 async def backends(settings: Settings) -> AsyncIterator[tuple[Database, BlobStorage]]:
     """The database and blob storage, opened for the app or a command and closed after."""
     database = Database(settings)
-    storage = storage_from_url(settings.storage_url)
+    storage = storage_from_url(
+        settings.storage_url, timeout_seconds=settings.storage_timeout_seconds
+    )
     try:
         yield database, storage
     finally:
@@ -54,22 +60,35 @@ async def backends(settings: Settings) -> AsyncIterator[tuple[Database, BlobStor
 @asynccontextmanager
 async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[Resources]:
     """Everything the app's requests use, for as long as the app runs."""
-    async with backends(settings) as (database, storage):
+    async with (
+        backends(settings) as (database, storage),
+        windows(settings.redis_url, metrics.limiter_decided) as window,
+    ):
         renderer = Renderer(settings.render_slots)
+        login_window = settings.login_window_seconds
+        gauges = LiveGauges(database, renderer)  # pools and render queue, read at /metrics
+        metrics.registry.register(gauges)
         try:
             yield Resources(
                 settings=settings,
                 database=database,
-                storage=storage,
+                storage=MeasuredStorage(storage, metrics.storage),
                 renderer=renderer,
-                misses=InMemoryMissLimiter(
-                    limit=settings.miss_limit, window_seconds=settings.miss_window_seconds
-                ),
+                misses=window("misses", settings.miss_limit, settings.miss_window_seconds),
                 recent_media=RecentBlobs(max_bytes=settings.media_cache_bytes),
-                logins=LoginThrottle(settings),
+                logins=LoginThrottle(
+                    accounts=window(
+                        "login-account", settings.login_failures_per_account, login_window
+                    ),
+                    addresses=window(
+                        "login-address", settings.login_failures_per_address, login_window
+                    ),
+                ),
+                writes=window("writes", settings.write_limit, settings.write_window_seconds),
                 metrics=metrics,
             )
         finally:
+            metrics.registry.unregister(gauges)
             renderer.close()
 
 

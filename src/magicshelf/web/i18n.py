@@ -252,6 +252,8 @@ PT: Final[dict[str, str]] = {
     "js.problem.wrong-credentials": "E-mail ou senha não conferem. Confira e tente de novo.",
     "js.problem.too-many-logins": "Muitas tentativas de entrar. Espere alguns minutos e tente "
     "de novo.",
+    "js.problem.too-many-writes": "Muitos envios daqui em pouco tempo. Espere alguns minutos "
+    "e tente de novo.",
     "js.problem.cross-site-request": "Esse pedido veio de outro site e foi recusado. Abra o "
     "estúdio pelo endereço da escola.",
     "js.problem.invitation-required": "Para criar uma conta, peça um convite a quem criou a "
@@ -275,6 +277,10 @@ PT: Final[dict[str, str]] = {
     "js.problem.method-not-allowed": "Isso não dá para fazer aqui. Recarregue a página.",
     "js.problem.unsupported-media-type": "Esse tipo de arquivo não serve aqui. Para a lista da "
     "turma, use um CSV ou cole os nomes.",
+    "js.problem.service-unavailable": "O MagicShelf está fora do ar por um instante. Espere "
+    "alguns segundos e tente de novo.",
+    "js.problem.storage-full": "O desenho não foi salvo: o espaço para imagens acabou. Avise "
+    "a escola e envie de novo mais tarde.",
     # By the API's field error codes (errors.FIELD_ERROR_CODES), with their params.
     "js.field.required": "Preencha este campo.",
     "js.field.empty": "Este campo não pode ficar vazio.",
