@@ -114,5 +114,11 @@ class Settings(BaseSettings):
             raise ValueError("MAGICSHELF_STORAGE_URL needs a bucket name: s3://bucket?endpoint=…")
 
     @property
+    def upload_dir(self) -> Path:
+        """Where uploads are spooled as they arrive: ours alone, so ``gc`` can sweep what a
+        killed worker left there (the system's temporary folder is everyone's)."""
+        return self.data_dir / "uploads"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -74,3 +74,27 @@ async def test_full_media_disk(tmp_path: Path, database_url: str) -> None:
                 assert again.status_code == 200, again.text
                 assert (await client.get(again.json()["url"])).status_code == 200
         assert await audit(settings) == []
+
+
+async def test_full_disk_under_the_upload_spool(tmp_path: Path, database_url: str) -> None:
+    # Uploads arrive in MAGICSHELF_DATA_DIR/uploads before the drawing is stored anywhere.
+    with small_disk(tmp_path / "uploads") as spools:
+        settings = make_settings(tmp_path, database_url)
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                book = (await client.post("/api/books", json=NEW_BOOK)).json()
+                url = f"/api/books/{book['magic_code']}/pages/1/illustration"
+                auth = {"Authorization": f"Bearer {book['edit_key']}"}
+                drawing = {"file": ("desenho.png", drawing_png(3, 600), "image/png")}
+                filler = fill(spools)
+                full = await client.put(url, headers=auth, files=drawing)
+                assert (full.status_code, full.json()["type"]) == (507, "/problems/storage-full")
+                assert sorted(path.name for path in spools.iterdir()) == ["filler"]
+
+                filler.unlink()
+                again = await client.put(url, headers=auth, files=drawing)
+                assert again.status_code == 200, again.text
+                assert list(spools.iterdir()) == []
+        assert await audit(settings) == []

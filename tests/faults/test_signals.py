@@ -68,6 +68,9 @@ def test_sigkill_during_uploads_then_restart_and_gc(tmp_path: Path) -> None:
             thread.join(timeout=60)
     assert server.returncode == -signal.SIGKILL
     assert 200 in uploaded
+    spools = tmp_path / "uploads"
+    if caught_mid_write:  # the drawing being stored was still spooled from its upload
+        assert list(spools.glob("magicshelf-upload-*.part"))
 
     with served(env) as again, httpx.Client(base_url=again.url) as http:
         for book in books:
@@ -84,6 +87,7 @@ def test_sigkill_during_uploads_then_restart_and_gc(tmp_path: Path) -> None:
     if caught_mid_write:
         assert "unfinished write(s)" in collected.stdout
     assert _temporaries(media) == []
+    assert list(spools.iterdir()) == []
     assert asyncio.run(audit(Settings(data_dir=tmp_path))) == []
     print(f"{len(uploaded)} uploads answered; killed mid-write: {caught_mid_write}")
 

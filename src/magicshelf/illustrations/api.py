@@ -81,7 +81,12 @@ async def put_illustration(
     """
     await end_read(session)  # hold no connection while the upload arrives
     settings = found.settings
-    path = await receive_upload(request, field=UPLOAD_FIELD, max_bytes=settings.max_upload_bytes)
+    path = await receive_upload(
+        request,
+        field=UPLOAD_FIELD,
+        max_bytes=settings.max_upload_bytes,
+        directory=settings.upload_dir,
+    )
     try:
         page = await service.add_drawing(
             session=session,

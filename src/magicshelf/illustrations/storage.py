@@ -187,7 +187,7 @@ class LocalStorage(BlobStorage):
     async def remove_unfinished(self, older_than: datetime) -> int:
         removed = 0
         for folder in await asyncio.to_thread(_folders, self.root):
-            removed += await asyncio.to_thread(_remove_temporaries, folder, older_than)
+            removed += await asyncio.to_thread(remove_old_files, folder, _TEMP_PREFIX, older_than)
         return removed
 
     async def check(self) -> None:
@@ -267,15 +267,18 @@ def _blobs_in(folder: Path) -> list[BlobInfo]:
     return infos
 
 
-def _remove_temporaries(folder: Path, older_than: datetime) -> int:
-    """Delete ``_write_atomically``'s temporary files older than the cutoff in one folder.
+def remove_old_files(folder: Path, prefix: str, older_than: datetime) -> int:
+    """Delete the files named ``prefix…`` last written before the cutoff, in one folder.
 
-    A younger one may belong to a write in progress; its rename would fail without it.
+    They are writes a killed worker left (blobs' temporary files, upload spools). A younger
+    one may belong to a write in progress, so it stays. A folder never made has none.
     """
     removed = 0
+    if not folder.is_dir():
+        return removed
     with os.scandir(folder) as entries:
         for entry in entries:
-            if not entry.name.startswith(_TEMP_PREFIX):
+            if not entry.name.startswith(prefix):
                 continue
             with contextlib.suppress(FileNotFoundError):
                 modified = datetime.fromtimestamp(entry.stat(follow_symlinks=False).st_mtime, UTC)

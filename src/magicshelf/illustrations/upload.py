@@ -7,6 +7,7 @@ request is refused the moment the file passes ``max_bytes``.
 
 from __future__ import annotations
 
+import errno
 import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -16,13 +17,15 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
-from magicshelf.errors import BadRequest, FieldError, InvalidInput, PayloadTooLarge
+from magicshelf.errors import BadRequest, FieldError, InvalidInput, PayloadTooLarge, StorageFull
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
 # Room for the multipart framing and a few small form fields next to the file.
 UPLOAD_ENVELOPE_BYTES = 64 * 1024
+# Spools are named so; ``gc`` deletes old ones, which only a killed worker leaves.
+SPOOL_PREFIX = "magicshelf-upload-"
 
 
 class _FilePartWriter:
@@ -71,8 +74,10 @@ class _FilePartWriter:
             raise _invalid(
                 name, "too_many", f"Send only one file in the field named {name}.", limit=1
             )
+        if self.directory is not None:
+            self.directory.mkdir(parents=True, exist_ok=True)
         self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the caller owns the file
-            prefix="magicshelf-upload-", suffix=".part", dir=self.directory, delete=False
+            prefix=SPOOL_PREFIX, suffix=".part", dir=self.directory, delete=False
         )
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
@@ -147,13 +152,18 @@ async def receive_upload(
             raise _invalid(
                 field, "empty", "The file is empty. Choose the drawing again and upload it."
             )
+        return writer.finish()
     except FormParserError as exc:
         writer.discard()
         raise BadRequest("The multipart body could not be read. Send the drawing again.") from exc
+    except OSError as exc:
+        writer.discard()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull() from exc
+        raise
     except BaseException:
         writer.discard()
         raise
-    return writer.finish()
 
 
 def _invalid(field: str, code: str, message: str, **params: int | str) -> InvalidInput:
