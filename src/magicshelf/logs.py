@@ -141,6 +141,9 @@ def logging_config(log_format: LogFormat) -> dict[str, Any]:
             "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
             # Alembic announces each of its plugins when imported: noise in every command.
             "alembic.runtime.plugins": {"level": "WARNING"},
+            # SQLAlchemy names a pool's logger after its class, so our pool subclass would
+            # log "Pool disposed" at every command's end under magicshelf's INFO level.
+            "magicshelf.countingpool": {"level": "WARNING"},
         },
     }
 
