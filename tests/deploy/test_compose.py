@@ -133,6 +133,16 @@ def test_every_magicshelf_variable_compose_and_the_dockerfile_set_is_a_setting(
     assert settings.auto_migrate is False
 
 
+def test_the_app_may_finish_its_requests_before_docker_kills_it(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in app_environments(compose)["app"].items():
+        monkeypatch.setenv(key, value)
+    grace = compose["services"]["app"]["stop_grace_period"]
+    assert re.fullmatch(r"\d+s", grace), grace
+    assert int(grace[:-1]) > Settings().shutdown_timeout_seconds
+
+
 def health_checks(compose: dict[str, Any]) -> dict[str, str]:
     """Every health check that asks the app over HTTP, by where it is written."""
     image = {
