@@ -24,6 +24,7 @@ from magicshelf.illustrations.measured import OPERATIONS
 from magicshelf.settings import Settings
 from tests.books.test_api import create
 from tests.conftest import Client, make_settings
+from tests.contract.wire import Contract
 from tests.illustrations.test_api import put_drawing
 from tests.images import drawing, encode
 from tests.served import free_port
@@ -41,13 +42,23 @@ async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset[tuple[s
 
 
 @asynccontextmanager
-async def plain_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on an app with these settings, for answers the contract check does not
-    cover yet (the body of a 503 from /readyz)."""
+async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on an app with these settings (any database URL); answers are checked
+    against the contract, as the fixtures' are."""
     app = create_app(settings)
+    contract = Contract(app.openapi())
+
+    async def check(response: httpx.Response) -> None:
+        await response.aread()
+        contract.check(response)
+
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://test",
+            event_hooks={"response": [check]},
+        ) as client,
     ):
         yield client
 
@@ -80,7 +91,7 @@ async def test_uploads_and_reads_are_timed_per_storage_operation(client: httpx.A
 async def test_a_storage_that_cannot_store_counts_errors(tmp_path: Path, database_url: str) -> None:
     (tmp_path / "not-a-folder").write_bytes(b"")
     media = (tmp_path / "not-a-folder" / "media").as_uri()
-    async with plain_client(make_settings(tmp_path, database_url, storage_url=media)) as client:
+    async with client_for(make_settings(tmp_path, database_url, storage_url=media)) as client:
         assert (await client.get("/readyz")).status_code == 503
         samples = await scrape(client)
     assert value(samples, "magicshelf_storage_errors_total", operation="check") == 1
@@ -158,7 +169,7 @@ async def test_metrics_answer_promptly_while_the_database_is_unreachable(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     nowhere = f"postgresql://magicshelf@127.0.0.1:{free_port()}/magicshelf"
-    async with plain_client(make_settings(tmp_path, nowhere, database_timeout_seconds=1)) as client:
+    async with client_for(make_settings(tmp_path, nowhere, database_timeout_seconds=1)) as client:
         assert (await client.get("/readyz")).status_code == 503
         started = time.monotonic()
         samples = await scrape(client)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from typing import Literal
 
 from fastapi import APIRouter, Response
+from pydantic import BaseModel
 
 from magicshelf.deps import ResourcesDep
 from magicshelf.http import JSON
@@ -21,7 +23,23 @@ async def healthz() -> Response:
     return JSON({"status": "ok"})
 
 
-async def _check(name: str, probe: Awaitable[None], within: float) -> str:
+CheckState = Literal["ok", "failed"]
+
+
+class Checks(BaseModel):
+    database: CheckState
+    storage: CheckState
+
+
+class Readiness(BaseModel):
+    """What /readyz found. Redis is not asked: without it the limits count per process
+    (one warning in the log), which is no reason to take a replica out of service."""
+
+    status: Literal["ok", "unavailable"]
+    checks: Checks
+
+
+async def _check(name: str, probe: Awaitable[None], within: float) -> CheckState:
     try:
         async with asyncio.timeout(within):
             await probe
@@ -31,7 +49,11 @@ async def _check(name: str, probe: Awaitable[None], within: float) -> str:
     return "ok"
 
 
-@router.get("/readyz", responses={503: {"description": "A dependency is not ready"}})
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"description": "A dependency is not ready", "model": Readiness}},
+)
 async def readyz(found: ResourcesDep) -> Response:
     """Ready for traffic: the database answers and the blob storage is reachable.
 
@@ -43,9 +65,9 @@ async def readyz(found: ResourcesDep) -> Response:
         _check("database", found.database.ping(), settings.database_timeout_seconds),
         _check("storage", found.storage.check(), settings.storage_timeout_seconds),
     )
-    checks = {"database": database, "storage": storage}
-    ready = all(state == "ok" for state in checks.values())
-    return JSON(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status_code=200 if ready else 503,
+    ready = database == storage == "ok"
+    found_now = Readiness(
+        status="ok" if ready else "unavailable",
+        checks=Checks(database=database, storage=storage),
     )
+    return JSON(found_now.model_dump(), status_code=200 if ready else 503)
