@@ -1,4 +1,4 @@
-"""``magicshelf serve`` as a real process on a free port, for tests that need one."""
+"""``magicshelf serve`` as a real process on a free port, and the other commands run once."""
 
 from __future__ import annotations
 
@@ -13,6 +13,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
+
+
+def command(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``magicshelf ARGS`` run to its end with these environment variables, output kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "magicshelf.cli", *args],
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def free_port() -> int:

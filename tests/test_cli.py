@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -13,7 +12,7 @@ import pytest
 from magicshelf import migrations
 from magicshelf.books import codes
 from magicshelf.cli import main
-from tests.served import free_port, served
+from tests.served import command, free_port, served
 
 
 def magicshelf(
@@ -24,16 +23,8 @@ def magicshelf(
         "MAGICSHELF_DATA_DIR": str(data_dir),
         **({"MAGICSHELF_DATABASE_URL": database_url} if database_url else {}),
         **{f"MAGICSHELF_{name.upper()}": value for name, value in settings.items()},
-        "PATH": "/usr/bin:/bin",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "magicshelf.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return command(env, *args)
 
 
 def test_demo_creates_a_readable_book_and_gc_runs(empty_database_url: str, tmp_path: Path) -> None:
@@ -95,15 +86,7 @@ def test_demo_creates_a_readable_book_and_gc_runs(empty_database_url: str, tmp_p
 def test_nonsense_settings_stop_with_one_clear_line(
     tmp_path: Path, variable: str, value: str, says: str
 ) -> None:
-    env = {"MAGICSHELF_DATA_DIR": str(tmp_path), variable: value, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-m", "magicshelf.cli", "migrate"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = command({"MAGICSHELF_DATA_DIR": str(tmp_path), variable: value}, "migrate")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert says in result.stderr

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from magicshelf.books import codes
 from magicshelf.logs import AccessLog
 from magicshelf.settings import Settings
 from tests.images import drawing, encode
-from tests.served import served
+from tests.served import command, served
 
 # Distinctive, so that finding one in the log cannot be a coincidence.
 PASSWORD = "jabuticaba-Voadora-8812"
@@ -88,14 +86,8 @@ def _teachers(tour: Tour, env: dict[str, str]) -> tuple[httpx.Client, httpx.Clie
     )
     assert joined.status_code == 201, joined.text
     # A reset link from the command line, used over HTTP.
-    printed = subprocess.run(
-        [sys.executable, "-m", "magicshelf.cli", "teacher", "reset", "bia@escola.br"],
-        env={**env, "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    printed = command(env, "teacher", "reset", "bia@escola.br")
+    assert printed.returncode == 0, printed.stderr
     reset_url = printed.stdout.strip().splitlines()[-1]
     reset_token = reset_url.rsplit("/", 1)[-1].rsplit("=", 1)[-1]
     tour.keep(reset_url, reset_token)
@@ -264,19 +256,9 @@ def test_text_lines_are_for_people(tmp_path: Path) -> None:
         r"request_id=ab12 client=10\.0\.0\.9\n",
         access,
     )
-    environment = {
-        "MAGICSHELF_DATA_DIR": str(tmp_path),
-        "MAGICSHELF_LOG_FORMAT": "text",
-        "PATH": "/usr/bin:/bin",
-    }
-    migrated = subprocess.run(
-        [sys.executable, "-m", "magicshelf.cli", "migrate"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    environment = {"MAGICSHELF_DATA_DIR": str(tmp_path), "MAGICSHELF_LOG_FORMAT": "text"}
+    migrated = command(environment, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
     lines = migrated.stdout.splitlines()
     assert lines
     assert all(re.match(r"\S+Z INFO \S+: ", line) for line in lines), lines

@@ -8,8 +8,6 @@ afterwards keeps every drawing a page still uses.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +20,7 @@ from magicshelf.books import codes
 from tests.books.test_api import NEW_BOOK, assert_problem
 from tests.images import drawing, encode
 from tests.s3server import S3Server
-from tests.served import served
+from tests.served import command, served
 
 ANA = {"name": "Ana Lúcia", "email": "ana@escola.br", "password": "girassol-azul-42"}
 
@@ -47,14 +45,7 @@ def _replica_env(
 
 
 def _magicshelf(env: Mapping[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "magicshelf.cli", *args],
-        env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = command(env, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -7,7 +7,6 @@ import itertools
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import pytest
 
 from magicshelf.settings import Settings
 from tests.faults.shelf import MadeBook, audit, drawing_png, make_book, upload
-from tests.served import Served, served
+from tests.served import Served, command, served
 
 BOUNDARY = "desenho-boundary"
 
@@ -75,14 +74,7 @@ def test_sigkill_during_uploads_then_restart_and_gc(tmp_path: Path) -> None:
     with served(env) as again, httpx.Client(base_url=again.url) as http:
         for book in books:
             assert http.get(f"/api/books/{book.code}").status_code == 200
-        collected = subprocess.run(
-            [sys.executable, "-m", "magicshelf.cli", "gc", "--grace", "0"],
-            env={"PATH": "/usr/bin:/bin", **env},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        collected = command(env, "gc", "--grace", "0")
         assert collected.returncode == 0, collected.stderr
     if caught_mid_write:
         assert "unfinished write(s)" in collected.stdout

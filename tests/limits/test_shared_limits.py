@@ -12,6 +12,8 @@ from tests.conftest import Client
 from tests.illustrations.test_api import put_drawing
 from tests.images import drawing, encode
 
+ANA = {"name": "Ana", "email": "ana@escola.br", "password": "girassol-azul-42"}
+
 
 async def _two(
     stack: AsyncExitStack, client: Client, **settings: object
@@ -50,14 +52,13 @@ async def test_without_redis_each_app_counts_alone(teachers_client: Client) -> N
 async def test_failed_sign_ins_on_either_app_close_the_account(
     teachers_client: Client, redis_url: str
 ) -> None:
-    ana = {"name": "Ana", "email": "ana@escola.br", "password": "girassol-azul-42"}
     async with AsyncExitStack() as stack:
         a, b = await _two(stack, teachers_client, redis_url=redis_url, login_failures_per_account=3)
-        assert (await a.post("/api/teachers", json=ana)).status_code == 201
-        wrong = {"email": ana["email"], "password": "wrong-one"}
+        assert (await a.post("/api/teachers", json=ANA)).status_code == 201
+        wrong = {"email": ANA["email"], "password": "wrong-one"}
         for http in (a, b, a):
             assert (await http.post("/api/session", json=wrong)).status_code == 401
-        right = {"email": ana["email"], "password": ana["password"]}
+        right = {"email": ANA["email"], "password": ANA["password"]}
         for http in (a, b):
             problem = assert_problem(await http.post("/api/session", json=right), 429)
             assert problem["type"] == "/problems/too-many-logins"
@@ -92,10 +93,9 @@ async def test_creates_and_uploads_share_one_write_budget(
 async def test_classes_and_rosters_spend_the_same_write_budget(
     teachers_client: Client, redis_url: str
 ) -> None:
-    ana = {"name": "Ana", "email": "ana@escola.br", "password": "girassol-azul-42"}
     async with AsyncExitStack() as stack:
         a, b = await _two(stack, teachers_client, redis_url=redis_url, write_limit=2)
-        signed_up = await a.post("/api/teachers", json=ana)  # signing up is not a write here
+        signed_up = await a.post("/api/teachers", json=ANA)  # signing up is not a write here
         b.cookies.set("magicshelf_session", signed_up.cookies["magicshelf_session"])
         turma = (await a.post("/api/classes", json={"name": "3º ano B"})).json()
         roster = f"/api/classes/{turma['id']}/roster"
