@@ -225,6 +225,14 @@ class UnsupportedImage(MagicShelfError):
     status, slug, title = 415, "unsupported-image", "This file is not a PNG, JPEG or WebP image"
 
 
+class UnsupportedAudio(MagicShelfError):
+    status, slug, title = (
+        415,
+        "unsupported-audio",
+        "This file is not a WebM, MP4, Ogg, MP3 or WAV recording",
+    )
+
+
 class UnsupportedMediaType(MagicShelfError):
     status, slug, title = 415, "unsupported-media-type", "This kind of body is not taken here"
 
@@ -277,6 +285,22 @@ class InvalidInput(MagicShelfError):
 
 class UnprocessableImage(MagicShelfError):
     status, slug, title = 422, "unprocessable-image", "This image cannot be used"
+
+
+class UnprocessableAudio(MagicShelfError):
+    status, slug, title = 422, "unprocessable-audio", "This recording cannot be used"
+
+
+class RecordingTooLong(MagicShelfError):
+    status, slug, title = 422, "recording-too-long", "This recording is too long"
+
+    def __init__(self, limit_seconds: int) -> None:
+        minutes, seconds = divmod(limit_seconds, 60)
+        limit = f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+        super().__init__(
+            f"A page's recording can last up to {limit}. Record the page again, shorter, "
+            "or cut the file before sending it."
+        )
 
 
 def _header(description: str, kind: str = "string") -> dict[str, Any]:
@@ -337,12 +361,12 @@ class ServiceUnavailable(MagicShelfError):
 
 
 class StorageFull(MagicShelfError):
-    status, slug, title = 507, "storage-full", "There is no room left for drawings"
+    status, slug, title = 507, "storage-full", "There is no room left on the server"
 
-    def __init__(self) -> None:
+    def __init__(self, what: str = "drawing") -> None:
         super().__init__(
-            "The drawing was not saved because the server's storage is full. The school's "
-            "operator has to free some space; then send the drawing again."
+            f"The {what} was not saved because the server's storage is full. The school's "
+            f"operator has to free some space; then send the {what} again."
         )
 
 

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     max_body_bytes: Positive = 1_000_000
     max_upload_bytes: Positive = 15_000_000
     max_image_pixels: Positive = 40_000_000
+    # A page's recording: the file as sent, and how long it may play.
+    max_audio_bytes: Positive = 10_000_000
+    max_audio_seconds: Positive = 180
 
     miss_limit: Positive = 20
     miss_window_seconds: Positive = 600

@@ -30,7 +30,12 @@ from magicshelf.errors import StorageFull
 log = logging.getLogger(__name__)
 CHUNK_SIZE = 64 * 1024
 CACHE_CONTROL = "public, max-age=31536000, immutable"
-_CONTENT_TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
+_CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "webp": "image/webp",
+    "png": "image/png",
+    "m4a": "audio/mp4",
+}
 _KEY = re.compile(rf"[0-9a-f]{{64}}\.(?:{'|'.join(_CONTENT_TYPES)})")
 _TEMP_PREFIX = ".tmp-"
 # A full disk, or the owner's quota used up.
