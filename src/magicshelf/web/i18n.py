@@ -55,6 +55,10 @@ PT: Final[dict[str, str]] = {
         "Duas folhas A4 impressas frente e verso (virando pela borda curta): "
         "dobre ao meio, uma dentro da outra, e grampeie na dobra."
     ),
+    "reader.listen_page": "Ouvir esta página",
+    "reader.listen_book": "Ouvir o livro",
+    "reader.voice_label": "Gravação da página {number}",
+    "reader.voice_failed": "Não deu para tocar a gravação. Confira a internet e tente de novo.",
     "studio.title": "Estúdio do professor",
     "studio.lead": "Crie o livro da criança, digite os textos e envie os desenhos. Cada livro "
     "ganha um código mágico para a família ler em casa.",
@@ -85,6 +89,18 @@ PT: Final[dict[str, str]] = {
     "studio.drawing": "Desenho da página {number}",
     "studio.remove": "Remover desenho",
     "studio.drawing_hint": "Foto ou digitalização em PNG, JPEG ou WebP, até {megabytes} MB.",
+    "studio.voice": "Gravação da página {number}",
+    "studio.no_voice": "Ainda sem gravação.",
+    "studio.voice_level": "Volume do microfone",
+    "studio.voice_take": "Ouça antes de enviar:",
+    "studio.record": "Gravar",
+    "studio.stop": "Parar",
+    "studio.send": "Enviar",
+    "studio.record_again": "Gravar de novo",
+    "studio.audio_file": "Enviar arquivo de áudio",
+    "studio.remove_voice": "Apagar gravação",
+    "studio.voice_hint": "A criança lendo a página em voz alta, até {limit}. Ou um arquivo de "
+    "áudio (WebM, MP4, M4A, Ogg, MP3 ou WAV) de até {megabytes} MB.",
     "studio.read": "Ver como a família vai ver",
     "studio.close": "Fechar este livro",
     "studio.needs_js": "O estúdio precisa de JavaScript ligado no navegador.",
@@ -100,7 +116,7 @@ PT: Final[dict[str, str]] = {
     "rekey.keep": "Manter a chave atual",
     "rekey.confirm": "Gerar nova chave",
     "close.heading": "Fechar sem salvar?",
-    "close.text": "Um texto ainda não foi salvo e se perderia.",
+    "close.text": "Algo ainda não foi salvo (um texto ou uma gravação) e se perderia.",
     "close.keep": "Continuar editando",
     "close.confirm": "Fechar mesmo assim",
     "field.email": "E-mail",
@@ -194,6 +210,28 @@ PT: Final[dict[str, str]] = {
     "js.choose": "Escolher desenho",
     "js.replace": "Trocar desenho",
     "js.preview_alt": "Prévia do desenho da página {number}",
+    "js.recording": "Gravando… Fale pertinho do microfone.",
+    "js.recorded": "Gravação pronta ({duration}). Ouça e, se estiver boa, envie.",
+    "js.recording_limit": "Chegou ao limite de {limit} e a gravação parou. Ouça e, se estiver "
+    "boa, envie.",
+    "js.recording_empty": "A gravação ficou vazia. Tente de novo.",
+    "js.voice_processing": "Preparando a gravação…",
+    "js.voice_uploaded": "Gravação enviada!",
+    "js.voice_removed": "Gravação apagada.",
+    "js.voice_duration": "Duração: {duration}",
+    "js.voice_too_large": "Esse arquivo tem {size} MB e o limite é {max} MB. Grave aqui mesmo, "
+    "ou envie um arquivo menor.",
+    "js.mic_refused": "O navegador não deixou usar o microfone. Permita o microfone para este "
+    "site e tente de novo, ou envie um arquivo de áudio.",
+    "js.mic_missing": "Não encontramos nenhum microfone neste aparelho. Conecte um e tente de "
+    "novo, ou envie um arquivo de áudio.",
+    "js.mic_busy": "O microfone está sendo usado por outro programa. Feche esse programa e "
+    "tente de novo, ou envie um arquivo de áudio.",
+    "js.mic_insecure": "O navegador só deixa gravar em endereços seguros (https://). Peça a quem "
+    "cuida do servidor da escola para ativar o https, ou envie um arquivo de áudio.",
+    "js.mic_unsupported": "Este navegador não sabe gravar áudio. Use a versão mais nova do "
+    "Chrome, Firefox, Safari ou Edge, ou envie um arquivo de áudio.",
+    "js.mic_failed": "Não deu para começar a gravar. Tente de novo, ou envie um arquivo de áudio.",
     "js.editing": "Editando “{title}” · código {code}",
     "js.code_required": "Digite o código mágico do livro.",
     "js.key_required": "Digite a chave de edição que você guardou.",
@@ -247,6 +285,12 @@ PT: Final[dict[str, str]] = {
     "js.problem.unsupported-image": "Esse arquivo não é uma imagem PNG, JPEG ou WebP.",
     "js.problem.unprocessable-image": "Não conseguimos abrir essa imagem: ela pode estar "
     "corrompida ou ser grande demais.",
+    "js.problem.unsupported-audio": "Esse arquivo não é uma gravação que a gente consiga ler. "
+    "Use WebM, MP4 (M4A), Ogg, MP3 ou WAV.",
+    "js.problem.unprocessable-audio": "Não conseguimos usar essa gravação: ela está corrompida, "
+    "sem som ou só com silêncio. Grave de novo, pertinho do microfone.",
+    "js.problem.recording-too-long": "A gravação passou do tempo máximo de uma página. Grave de "
+    "novo, mais curta, ou corte o arquivo antes de enviar.",
     "js.problem.internal-error": "Algo deu errado do nosso lado. Tente de novo daqui a pouco.",
     "js.problem.sign-in-required": "Sua sessão terminou. Entre de novo para continuar.",
     "js.problem.wrong-credentials": "E-mail ou senha não conferem. Confira e tente de novo.",
@@ -274,6 +318,7 @@ PT: Final[dict[str, str]] = {
     "js.problem.not-found": "Não encontramos o que você procurava. Recarregue a página.",
     "js.problem.page-not-found": "Um livro tem as páginas de 1 a 6.",
     "js.problem.media-not-found": "Não encontramos essa imagem.",
+    "js.problem.range-not-satisfiable": "Esse trecho do arquivo não existe. Recarregue a página.",
     "js.problem.method-not-allowed": "Isso não dá para fazer aqui. Recarregue a página.",
     "js.problem.unsupported-media-type": "Esse tipo de arquivo não serve aqui. Para a lista da "
     "turma, use um CSV ou cole os nomes.",
@@ -352,6 +397,10 @@ EN: Final[dict[str, str]] = {
         "Two A4 sheets printed on both sides (flipping on the short edge): "
         "fold them in half, one inside the other, and staple along the fold."
     ),
+    "reader.listen_page": "Listen to this page",
+    "reader.listen_book": "Listen to the book",
+    "reader.voice_label": "Recording of page {number}",
+    "reader.voice_failed": "The recording could not play. Check the internet and try again.",
     "studio.title": "Teacher's studio",
     "studio.lead": "Create the child's book, type the texts and upload the drawings. Every "
     "book gets a magic code so the family can read it at home.",
@@ -382,6 +431,18 @@ EN: Final[dict[str, str]] = {
     "studio.drawing": "Drawing for page {number}",
     "studio.remove": "Remove drawing",
     "studio.drawing_hint": "A photo or scan as PNG, JPEG or WebP, up to {megabytes} MB.",
+    "studio.voice": "Recording of page {number}",
+    "studio.no_voice": "No recording yet.",
+    "studio.voice_level": "Microphone level",
+    "studio.voice_take": "Listen before you send it:",
+    "studio.record": "Record",
+    "studio.stop": "Stop",
+    "studio.send": "Send",
+    "studio.record_again": "Record again",
+    "studio.audio_file": "Upload an audio file",
+    "studio.remove_voice": "Delete recording",
+    "studio.voice_hint": "The child reading the page aloud, up to {limit}. Or an audio file "
+    "(WebM, MP4, M4A, Ogg, MP3 or WAV) up to {megabytes} MB.",
     "studio.read": "See it as the family will",
     "studio.close": "Close this book",
     "studio.needs_js": "The studio needs JavaScript turned on in the browser.",
@@ -397,7 +458,7 @@ EN: Final[dict[str, str]] = {
     "rekey.keep": "Keep the current key",
     "rekey.confirm": "Make a new key",
     "close.heading": "Close without saving?",
-    "close.text": "A text is not saved yet and would be lost.",
+    "close.text": "Something is not saved yet (a text or a recording) and would be lost.",
     "close.keep": "Keep editing",
     "close.confirm": "Close anyway",
     "field.email": "Email",
@@ -489,6 +550,28 @@ EN: Final[dict[str, str]] = {
     "js.choose": "Choose drawing",
     "js.replace": "Replace drawing",
     "js.preview_alt": "Preview of the drawing for page {number}",
+    "js.recording": "Recording… Speak close to the microphone.",
+    "js.recorded": "Recording ready ({duration}). Listen, and send it if it is good.",
+    "js.recording_limit": "The limit of {limit} was reached and the recording stopped. Listen, "
+    "and send it if it is good.",
+    "js.recording_empty": "The recording came out empty. Please try again.",
+    "js.voice_processing": "Preparing the recording…",
+    "js.voice_uploaded": "Recording sent!",
+    "js.voice_removed": "Recording deleted.",
+    "js.voice_duration": "Length: {duration}",
+    "js.voice_too_large": "This file is {size} MB and the limit is {max} MB. Record right here, "
+    "or send a smaller file.",
+    "js.mic_refused": "The browser did not allow the microphone. Allow the microphone for this "
+    "site and try again, or upload an audio file.",
+    "js.mic_missing": "No microphone was found on this device. Plug one in and try again, or "
+    "upload an audio file.",
+    "js.mic_busy": "Another program is using the microphone. Close it and try again, or upload "
+    "an audio file.",
+    "js.mic_insecure": "The browser records only on secure addresses (https://). Ask whoever "
+    "runs the school's server to turn on https, or upload an audio file.",
+    "js.mic_unsupported": "This browser cannot record audio. Use the latest Chrome, Firefox, "
+    "Safari or Edge, or upload an audio file.",
+    "js.mic_failed": "Recording could not start. Try again, or upload an audio file.",
     "js.editing": "Editing “{title}” · code {code}",
     "js.code_required": "Type the book's magic code.",
     "js.key_required": "Type the edit key you saved.",
