@@ -27,6 +27,7 @@ Hierarchy (status in brackets)::
     ├── PayloadTooLarge [413]       request body or upload over its limit
     ├── UnsupportedImage [415]      not PNG, JPEG or WebP (judged by the bytes)
     ├── UnsupportedMediaType [415]  a body of a type the operation does not take
+    ├── RangeNotSatisfiable [416]   a byte range that starts past the end of a media file
     ├── InvalidInput [422]          fields that break a rule (carries per-field errors)
     ├── UnprocessableImage [422]    corrupt, truncated or too many pixels
     ├── TooManyMisses [429]         too many unknown codes from one client
@@ -272,6 +273,16 @@ class FieldError:
         }
 
 
+class RangeNotSatisfiable(MagicShelfError):
+    status, slug, title = 416, "range-not-satisfiable", "This part of the file does not exist"
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            f"The file has {size} bytes; the range asked for starts past its end.",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+
+
 class InvalidInput(MagicShelfError):
     status, slug, title = 422, "invalid-input", "Some fields need fixing"
 
@@ -296,7 +307,8 @@ class RecordingTooLong(MagicShelfError):
 
     def __init__(self, limit_seconds: int) -> None:
         minutes, seconds = divmod(limit_seconds, 60)
-        limit = f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+        parts = (f"{minutes} min" if minutes else "", f"{seconds} s" if seconds else "")
+        limit = " ".join(filter(None, parts))
         super().__init__(
             f"A page's recording can last up to {limit}. Record the page again, shorter, "
             "or cut the file before sending it."
@@ -309,6 +321,7 @@ def _header(description: str, kind: str = "string") -> dict[str, Any]:
 
 _PROBLEM_HEADERS = {
     401: {"WWW-Authenticate": _header("Bearer (the edit key) or Cookie (a teacher's session)")},
+    416: {"Content-Range": _header("bytes */<size>: how many bytes the file has")},
     429: {"Retry-After": _header("Seconds to wait before trying again", "integer")},
     503: {"Retry-After": _header("Seconds to wait before trying again", "integer")},
 }

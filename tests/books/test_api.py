@@ -138,6 +138,7 @@ async def test_put_page_text(client: httpx.AsyncClient) -> None:
         "number": 6,
         "text": "Coração de pão\nsegunda linha",
         "illustration": None,
+        "audio": None,
     }
     pages = (await client.get(url)).json()["pages"]
     assert pages[5]["text"] == "Coração de pão\nsegunda linha"

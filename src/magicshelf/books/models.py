@@ -34,6 +34,8 @@ ILLUSTRATION_COLUMNS = (
     "image_height",
     "image_content_type",
 )
+# A page's recording: both set, or neither.
+AUDIO_COLUMNS = ("audio_key", "audio_duration_ms")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -98,6 +100,11 @@ class Page(Base):
             " AND image_width > 0 AND image_height > 0 AND image_content_type IS NOT NULL)",
             name="illustration_complete",
         ),
+        CheckConstraint(
+            "(audio_key IS NULL AND audio_duration_ms IS NULL)"
+            " OR (audio_key IS NOT NULL AND audio_duration_ms > 0)",
+            name="audio_complete",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -112,5 +119,8 @@ class Page(Base):
     image_width: Mapped[int | None] = mapped_column(Integer)
     image_height: Mapped[int | None] = mapped_column(Integer)
     image_content_type: Mapped[str | None] = mapped_column(String(20))
+    # The recording, if any: the processed audio's blob key (AAC in MP4) and its length.
+    audio_key: Mapped[str | None] = mapped_column(String(80))
+    audio_duration_ms: Mapped[int | None] = mapped_column(Integer)
 
     book: Mapped[Book] = relationship(back_populates="pages", lazy="raise")

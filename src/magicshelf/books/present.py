@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from magicshelf.books import codes
 from magicshelf.books.service import BookRecord, PageRecord
+from magicshelf.illustrations.storage import content_type_for
 from magicshelf.shapes import timestamp
 
 
@@ -27,8 +28,23 @@ def illustration_json(page: PageRecord) -> dict[str, Any] | None:
     }
 
 
+def audio_json(page: PageRecord) -> dict[str, Any] | None:
+    if page.audio_key is None or page.audio_duration_ms is None:
+        return None
+    return {
+        "url": f"/media/{page.audio_key}",
+        "content_type": content_type_for(page.audio_key),
+        "duration_seconds": page.audio_duration_ms / 1000,
+    }
+
+
 def page_json(page: PageRecord) -> dict[str, Any]:
-    return {"number": page.number, "text": page.text, "illustration": illustration_json(page)}
+    return {
+        "number": page.number,
+        "text": page.text,
+        "illustration": illustration_json(page),
+        "audio": audio_json(page),
+    }
 
 
 def book_json(book: BookRecord) -> dict[str, Any]:

@@ -119,10 +119,17 @@ class IllustrationOut(Output):
     content_type: str
 
 
+class AudioOut(Output):
+    url: str
+    content_type: str = Field(description="Always audio/mp4: AAC-LC, mono, index first")
+    duration_seconds: float = Field(description="How long the recording plays, in seconds")
+
+
 class PageOut(Output):
     number: int
     text: str
     illustration: IllustrationOut | None
+    audio: AudioOut | None = Field(description="The child reading the page aloud, if recorded")
 
 
 class LinksOut(Output):
@@ -146,6 +153,7 @@ class BookOut(Output):
                             "number": n,
                             "text": "Era uma vez…" if n == 1 else "",
                             "illustration": None,
+                            "audio": None,
                         }
                         for n in range(1, PAGE_COUNT + 1)
                     ],

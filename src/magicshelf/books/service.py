@@ -129,6 +129,8 @@ class PageRecord:
     image_width: int | None
     image_height: int | None
     image_content_type: str | None
+    audio_key: str | None
+    audio_duration_ms: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +273,13 @@ async def delete_book(*, session: AsyncSession, book: Book) -> None:
     await session.commit()
 
 
+def page_of(book: Book, number: int) -> Page:
+    """The book's page ``number``; the route has already checked it is 1 to 6."""
+    return next(page for page in book.pages if page.number == number)
+
+
 async def set_page_text(*, session: AsyncSession, book: Book, number: int, text: str) -> Page:
-    page = next(p for p in book.pages if p.number == number)
+    page = page_of(book, number)
     page.text = text
     await touch(session, book)
     await session.commit()

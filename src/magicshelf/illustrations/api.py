@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -28,7 +27,7 @@ from magicshelf.errors import (
 )
 from magicshelf.http import JSON
 from magicshelf.illustrations import service
-from magicshelf.illustrations.upload import receive_upload
+from magicshelf.illustrations.upload import DRAWING, spooled_upload
 
 router = APIRouter(prefix="/api/books", tags=["illustrations"])
 
@@ -81,13 +80,13 @@ async def put_illustration(
     """
     await end_read(session)  # hold no connection while the upload arrives
     settings = found.settings
-    path = await receive_upload(
+    async with spooled_upload(
         request,
         field=UPLOAD_FIELD,
         max_bytes=settings.max_upload_bytes,
         directory=settings.upload_dir,
-    )
-    try:
+        kind=DRAWING,
+    ) as path:
         page = await service.add_drawing(
             session=session,
             storage=found.storage,
@@ -97,9 +96,6 @@ async def put_illustration(
             max_pixels=settings.max_image_pixels,
             renderer=found.renderer,
         )
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
     return JSON(illustration_json(page_record(page)))
 
 

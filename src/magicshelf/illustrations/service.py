@@ -4,7 +4,8 @@ Order of writes is what keeps every row honest: blobs are stored first (content-
 so a retry or a twin upload writes the same keys), and only then does one UPDATE point the
 page at them. Blobs are never deleted when a page lets go of them; ``collect_garbage``
 removes those that no row references once they are older than a grace period, which
-protects uploads whose row is not committed yet.
+protects uploads whose row is not committed yet. Recordings (``voices.service``) are
+stored and collected by the same rules.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from magicshelf.books.models import ILLUSTRATION_COLUMNS, Book, Page
-from magicshelf.books.service import touch
+from magicshelf.books.service import page_of, touch
 from magicshelf.illustrations.pipeline import Renditions, process_image
 from magicshelf.illustrations.storage import BlobStorage, key_for
 from magicshelf.renderer import Renderer
@@ -57,15 +58,11 @@ async def add_drawing(
     return await attach(session=session, book=book, number=number, keys=keys, renditions=renditions)
 
 
-def _page(book: Book, number: int) -> Page:
-    return next(page for page in book.pages if page.number == number)
-
-
 async def attach(
     *, session: AsyncSession, book: Book, number: int, keys: dict[str, str], renditions: Renditions
 ) -> Page:
     """Point the page at freshly stored renditions; the previous ones become garbage."""
-    page = _page(book, number)
+    page = page_of(book, number)
     page.master_key = keys["master_key"]
     page.web_key = keys["web_key"]
     page.thumbnail_key = keys["thumbnail_key"]
@@ -78,7 +75,7 @@ async def attach(
 
 
 async def detach(*, session: AsyncSession, book: Book, number: int) -> None:
-    page = _page(book, number)
+    page = page_of(book, number)
     for column in ILLUSTRATION_COLUMNS:
         setattr(page, column, None)
     await touch(session, book)
@@ -98,6 +95,7 @@ async def referenced_keys(session: AsyncSession) -> set[str]:
         select(Page.master_key).where(Page.master_key.is_not(None)),
         select(Page.web_key).where(Page.web_key.is_not(None)),
         select(Page.thumbnail_key).where(Page.thumbnail_key.is_not(None)),
+        select(Page.audio_key).where(Page.audio_key.is_not(None)),
     )
     return set((await session.scalars(select(query.subquery().c[0]))).all())
 

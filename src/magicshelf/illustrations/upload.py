@@ -7,8 +7,11 @@ request is refused the moment the file passes ``max_bytes``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -28,11 +31,26 @@ UPLOAD_ENVELOPE_BYTES = 64 * 1024
 SPOOL_PREFIX = "magicshelf-upload-"
 
 
+@dataclass(frozen=True)
+class Upload:
+    """What is being sent, as messages name it, and how to make it smaller."""
+
+    noun: str
+    smaller: str
+
+
+DRAWING = Upload(
+    "drawing", "Send a smaller photo or scan, for example at a lower camera resolution."
+)
+RECORDING = Upload("recording", "Send a shorter recording, or one saved at a lower quality.")
+
+
 class _FilePartWriter:
     """Parser callbacks: copy the part named ``field`` to a temporary file, skip the rest."""
 
-    def __init__(self, field: str, max_bytes: int, directory: Path | None) -> None:
+    def __init__(self, field: str, kind: Upload, max_bytes: int, directory: Path | None) -> None:
         self.field = field.encode()
+        self.kind = kind
         self.max_bytes = max_bytes
         self.directory = directory
         self.file: IO[bytes] | None = None
@@ -84,13 +102,14 @@ class _FilePartWriter:
         if not self._in_file_part:
             self.other_bytes += end - start
             if self.other_bytes > UPLOAD_ENVELOPE_BYTES:
+                noun = self.kind.noun
                 raise PayloadTooLarge.over(
-                    UPLOAD_ENVELOPE_BYTES, "The form besides the drawing", "Send only the drawing."
+                    UPLOAD_ENVELOPE_BYTES, f"The form besides the {noun}", f"Send only the {noun}."
                 )
             return
         self.size += end - start
         if self.size > self.max_bytes:
-            raise _too_large(self.max_bytes)
+            raise _too_large(self.max_bytes, self.kind)
         assert self.file is not None
         self.file.write(data[start:end])
 
@@ -111,7 +130,12 @@ class _FilePartWriter:
 
 
 async def receive_upload(
-    request: Request, *, field: str, max_bytes: int, directory: Path | None = None
+    request: Request,
+    *,
+    field: str,
+    max_bytes: int,
+    directory: Path | None = None,
+    kind: Upload = DRAWING,
 ) -> Path:
     """Stream the multipart part named ``field`` into a new temporary file and return its path.
 
@@ -123,15 +147,15 @@ async def receive_upload(
         raise _invalid(
             field,
             "wrong_type",
-            f"Send the drawing as multipart/form-data in a field named {field}.",
+            f"Send the {kind.noun} as multipart/form-data in a field named {field}.",
             expected="multipart/form-data",
         )
     body_limit = max_bytes + UPLOAD_ENVELOPE_BYTES
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > body_limit:
-        raise _too_large(max_bytes)
+        raise _too_large(max_bytes, kind)
 
-    writer = _FilePartWriter(field, max_bytes, directory)
+    writer = _FilePartWriter(field, kind, max_bytes, directory)
     try:
         parser = MultipartParser(boundary, writer.callbacks())
         received = 0
@@ -139,40 +163,54 @@ async def receive_upload(
             # Bytes outside any part (preamble, epilogue) count too, so the body is bounded.
             received += len(chunk)
             if received > body_limit:
-                raise _too_large(max_bytes)
+                raise _too_large(max_bytes, kind)
             parser.write(chunk)
         parser.finalize()
         if writer.file is None:
             raise _invalid(
-                field, "required", f"No file was sent. Put the drawing in a field named {field}."
+                field,
+                "required",
+                f"No file was sent. Put the {kind.noun} in a field named {field}.",
             )
         if not writer.complete:
-            raise BadRequest("The upload was cut off before the end. Send the drawing again.")
+            raise BadRequest(f"The upload was cut off before the end. Send the {kind.noun} again.")
         if writer.size == 0:
             raise _invalid(
-                field, "empty", "The file is empty. Choose the drawing again and upload it."
+                field, "empty", f"The file is empty. Choose the {kind.noun} again and upload it."
             )
         return writer.finish()
     except FormParserError as exc:
         writer.discard()
-        raise BadRequest("The multipart body could not be read. Send the drawing again.") from exc
+        raise BadRequest(
+            f"The multipart body could not be read. Send the {kind.noun} again."
+        ) from exc
     except OSError as exc:
         writer.discard()
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageFull() from exc
+            raise StorageFull(kind.noun) from exc
         raise
     except BaseException:
         writer.discard()
         raise
 
 
+@contextlib.asynccontextmanager
+async def spooled_upload(
+    request: Request, *, field: str, max_bytes: int, directory: Path, kind: Upload
+) -> AsyncIterator[Path]:
+    """``receive_upload``'s file, deleted when the block ends however it ends."""
+    path = await receive_upload(
+        request, field=field, max_bytes=max_bytes, directory=directory, kind=kind
+    )
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def _invalid(field: str, code: str, message: str, **params: int | str) -> InvalidInput:
     return InvalidInput([FieldError(field, code, message, params)])
 
 
-def _too_large(max_bytes: int) -> PayloadTooLarge:
-    return PayloadTooLarge.over(
-        max_bytes,
-        "The file",
-        "Send a smaller photo or scan, for example at a lower camera resolution.",
-    )
+def _too_large(max_bytes: int, kind: Upload) -> PayloadTooLarge:
+    return PayloadTooLarge.over(max_bytes, "The file", kind.smaller)
