@@ -175,6 +175,18 @@ def test_back_cover_says_the_end_and_leads_back_to_the_book_online() -> None:
     assert READER_URL in back
     assert f"código mágico {CODE}" in back
     assert qr_codes(page_image(pdf, 8)) == [READER_URL]
+    assert "ouça" not in back
+
+
+def test_a_book_with_voices_invites_to_listen_and_still_scans() -> None:
+    book = dataclasses.replace(make_book(), has_voices=True)
+    pdf = render_pdf(book)
+    back = words(read(book).pages[7].extract_text())
+
+    assert "Aponte a câmera e ouça o livro na voz de quem o escreveu" in back
+    assert qr_codes(page_image(pdf, 8)) == [READER_URL]
+    # Only the back cover changes: the story pages carry no code of their own.
+    assert [qr_codes(page_image(pdf, n)) for n in range(2, 8)] == [[]] * 6
 
 
 def test_a_long_public_address_still_prints_whole_on_the_back_cover() -> None:

@@ -51,6 +51,7 @@ async def printable(book: BookRecord, storage: BlobStorage, origin: str) -> Prin
             for page, image in zip(book.pages, images, strict=True)
         ),
         reader_url=f"{origin}/read/{code}",
+        has_voices=any(page.audio_key is not None for page in book.pages),
     )
 
 

@@ -24,9 +24,13 @@ text takes the largest size that fits under a drawing that keeps at least
 text inside a soft frame. The words the web pages also show (the credits, "Fim") come
 from the reader's Portuguese catalog, so paper and screen say the same. The back cover
 leads a printed copy back online: the reader's address, as a QR code too, and the magic
-code. Drawings are embedded byte for byte (the JPEG print master is never recompressed),
-fonts and canvas are those of ``layout``, and the output is byte-for-byte repeatable so
-it can be cached by ETag.
+code. A book with recordings says so above that QR code: it opens the reader, whose
+"Ouvir o livro" plays every page in the child's voice and turns the pages itself. There is
+no QR code per page: a code small enough for the footer (~1 cm) scans poorly from a home
+printer's copy, a larger one would crowd the child's drawing, and one code on the back
+cover already leads to every voice. Drawings are embedded byte for byte (the JPEG print
+master is never recompressed), fonts and canvas are those of ``layout``, and the output is
+byte-for-byte repeatable so it can be cached by ETag.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ class PrintBook:
     magic_code: str  # display form "ABC-DEF-GHJ"
     pages: tuple[PrintPage, ...]  # always six, in order
     reader_url: str  # where the back cover leads: {public origin}/read/{code}
+    has_voices: bool = False  # a page has a recording: the back cover invites to listen
 
 
 PAGE_SIZE = A5
@@ -209,6 +214,17 @@ def _draw_back_cover(canvas: Canvas, *, book: PrintBook) -> None:
         canvas, _CONTENT_X + _FRAME_PADDING, _CONTENT_Y + _CONTENT_HEIGHT * 0.6 - author_height
     )
     qr_bottom = _CONTENT_Y + 52 * mm
+    if book.has_voices:
+        invitation, _ = fit(
+            canvas,
+            "Aponte a câmera e ouça o livro na voz de quem o escreveu",
+            width,
+            2 * 11 * 1.3,
+            range(11, 7, -1),
+            REGULAR,
+            TA_CENTER,
+        )
+        invitation.drawOn(canvas, _CONTENT_X + _FRAME_PADDING, qr_bottom + _QR_SIZE + 3 * mm)
     draw_qr(canvas, book.reader_url, centre - _QR_SIZE / 2, qr_bottom, _QR_SIZE)
     address, _ = fit(
         canvas,
