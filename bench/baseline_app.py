@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 QUERY = """
 SELECT b.magic_code, b.title, b.author, b.teacher, b.school, b.published, b.revision,
        b.created_at, b.updated_at, p.number, p.text, p.web_key, p.thumbnail_key,
-       p.image_width, p.image_height, p.image_content_type
+       p.image_width, p.image_height, p.image_content_type, p.audio_key, p.audio_duration_ms
 FROM books b JOIN pages p ON p.book_id = b.id
 WHERE b.magic_code = $1
 ORDER BY p.number
@@ -44,7 +44,19 @@ def _page(row: asyncpg.Record) -> dict[str, Any]:
             "height": row["image_height"],
             "content_type": row["image_content_type"],
         }
-    return {"number": row["number"], "text": row["text"], "illustration": illustration}
+    audio = None
+    if row["audio_key"] is not None:
+        audio = {
+            "url": f"/media/{row['audio_key']}",
+            "content_type": "audio/mp4",
+            "duration_seconds": row["audio_duration_ms"] / 1000,
+        }
+    return {
+        "number": row["number"],
+        "text": row["text"],
+        "illustration": illustration,
+        "audio": audio,
+    }
 
 
 def _book(rows: list[asyncpg.Record]) -> dict[str, Any]:

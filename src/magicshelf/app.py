@@ -27,6 +27,7 @@ from magicshelf.request_log import RequestLog
 from magicshelf.resources import Resources, open_resources
 from magicshelf.settings import Settings
 from magicshelf.teachers import api as teachers_api
+from magicshelf.voices import api as voices_api
 from magicshelf.web import install as install_web
 from magicshelf.web.security import HTMLSecurityHeaders
 
@@ -39,7 +40,7 @@ Children write and draw six-page books at school; every book gets a **magic code
 
 def _body_limit(settings: Settings, path: str) -> int | None:
     # Uploads are limited by receive_upload, exactly and while they stream.
-    return None if path.endswith("/illustration") else settings.max_body_bytes
+    return None if path.endswith(("/illustration", "/audio")) else settings.max_body_bytes
 
 
 class MagicShelfApp(FastAPI):
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> MagicShelfApp:
     routers = [
         books_api.router,
         illustrations_api.router,
+        voices_api.router,
         media.router,
         printing_api.router,
         teachers_api.router,

@@ -1,0 +1,1 @@
+"""Page recordings: the child reading each page aloud."""
