@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from magicshelf.errors import StorageFull
+from magicshelf.illustrations.ranges import ByteRange
 from magicshelf.illustrations.s3 import S3Storage
 from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
@@ -185,6 +186,60 @@ async def test_read_small_gives_bytes_up_to_the_limit_and_a_stream_above(
     assert b"".join([chunk async for chunk in streamed.chunks]) == large
     assert await storage.read_small(key_for(b"missing", "jpg"), 1000) is None
     assert await storage.read_small("../escape.jpg", 1000) is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "part"),
+    [
+        (ByteRange(0, 1), slice(0, 2)),
+        (ByteRange(70_000, 199_999), slice(70_000, 200_000)),
+        (ByteRange(250_000, None), slice(250_000, None)),
+        (ByteRange(None, 1234), slice(-1234, None)),
+        (ByteRange(299_000, 10**9), slice(299_000, None)),
+    ],
+)
+async def test_open_streams_exactly_the_range_asked(
+    storage: BlobStorage, asked: ByteRange, part: slice
+) -> None:
+    data = os.urandom(300_000)
+    key = key_for(data, "m4a")
+    await storage.put(key, data)
+
+    blob = await storage.open(key, asked)
+
+    assert blob is not None
+    assert blob.size == len(data)
+    assert b"".join(await read_all(blob)) == data[part]
+
+
+@pytest.mark.parametrize("asked", [ByteRange(300_000, None), ByteRange(None, 0)])
+async def test_a_range_past_the_end_streams_nothing_but_tells_the_size(
+    storage: BlobStorage, asked: ByteRange
+) -> None:
+    data = os.urandom(300_000)
+    key = key_for(data, "m4a")
+    await storage.put(key, data)
+
+    blob = await storage.open(key, asked)
+
+    assert blob is not None
+    assert (blob.size, await read_all(blob)) == (len(data), [])
+
+
+async def test_read_small_with_a_range_gives_a_small_blob_whole_and_a_large_ones_part(
+    storage: BlobStorage,
+) -> None:
+    small, large = os.urandom(900), os.urandom(300_000)
+    small_key, large_key = key_for(small, "m4a"), key_for(large, "m4a")
+    await storage.put(small_key, small)
+    await storage.put(large_key, large)
+
+    # Whole, so that it can be kept in memory for the next ranges.
+    assert await storage.read_small(small_key, 1000, ByteRange(0, 1)) == small
+    streamed = await storage.read_small(large_key, 1000, ByteRange(1000, 1999))
+    assert isinstance(streamed, Blob)
+    assert streamed.size == len(large)
+    assert b"".join(await read_all(streamed)) == large[1000:2000]
 
 
 async def test_delete_then_open_is_none(storage: BlobStorage) -> None:

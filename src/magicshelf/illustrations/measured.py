@@ -15,6 +15,7 @@ from types import TracebackType
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from magicshelf.illustrations.ranges import ByteRange
 from magicshelf.illustrations.storage import Blob, BlobInfo, BlobStorage
 
 OPERATIONS = ("put", "open", "read_small", "delete", "list", "remove_unfinished", "check")
@@ -82,13 +83,15 @@ class MeasuredStorage(BlobStorage):
         with self._metrics.timing("put"):
             await self._inner.put(key, data)
 
-    async def open(self, key: str) -> Blob | None:
+    async def open(self, key: str, byte_range: ByteRange | None = None) -> Blob | None:
         with self._metrics.timing("open"):
-            return await self._inner.open(key)
+            return await self._inner.open(key, byte_range)
 
-    async def read_small(self, key: str, limit: int) -> bytes | Blob | None:
+    async def read_small(
+        self, key: str, limit: int, byte_range: ByteRange | None = None
+    ) -> bytes | Blob | None:
         with self._metrics.timing("read_small"):
-            return await self._inner.read_small(key, limit)
+            return await self._inner.read_small(key, limit, byte_range)
 
     async def delete(self, key: str) -> None:
         with self._metrics.timing("delete"):

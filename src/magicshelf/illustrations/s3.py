@@ -31,10 +31,15 @@ from magicshelf.illustrations.storage import (
 )
 
 if TYPE_CHECKING:
+    from magicshelf.illustrations.ranges import ByteRange
+
+if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import GetObjectOutputTypeDef
 
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _MISSING_CODES = {"NoSuchKey", "404"}
+_PAST_THE_END = "InvalidRange"
 # botocore's own connect timeout when no overall one is set (commands).
 _CONNECT_SECONDS = 5.0
 log = logging.getLogger(__name__)
@@ -103,25 +108,32 @@ class S3Storage(BlobStorage):
             CacheControl=CACHE_CONTROL,
         )
 
-    async def open(self, key: str) -> Blob | None:
+    async def open(self, key: str, byte_range: ByteRange | None = None) -> Blob | None:
         if not is_valid_key(key):
             return None
+        where = {"Bucket": self.bucket, "Key": self.prefix + key}
+        asked = {} if byte_range is None else {"Range": byte_range.header()}
         try:
-            response = await self._call(
-                "get", self._client.get_object, Bucket=self.bucket, Key=self.prefix + key
-            )
+            response = await self._call("get", self._client.get_object, **where, **asked)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _MISSING_CODES:
+            code = error.response.get("Error", {}).get("Code")
+            if code in _MISSING_CODES:
                 return None
-            raise
+            if code != _PAST_THE_END:
+                raise
+            # Rare (a client's mistake): the size, for Content-Range, costs one more call.
+            head = await self._call("head", self._client.head_object, **where)
+            return await blob_from(head["ContentLength"], lambda _: b"", lambda: None)
         body = response["Body"]
-        return await blob_from(response["ContentLength"], body.read, body.close)
+        return await blob_from(_whole_size(response), body.read, body.close)
 
-    async def read_small(self, key: str, limit: int) -> bytes | Blob | None:
+    async def read_small(
+        self, key: str, limit: int, byte_range: ByteRange | None = None
+    ) -> bytes | Blob | None:
         # The bytes of a small blob arrive before the answer starts, so a stall there can
         # still be a 503; a large one streams, and a stall mid-stream cuts the stream.
         async with self._bounded("get"):
-            return await super().read_small(key, limit)
+            return await super().read_small(key, limit, byte_range)
 
     async def delete(self, key: str) -> None:
         require_valid_key(key)
@@ -143,6 +155,12 @@ class S3Storage(BlobStorage):
 
     async def close(self) -> None:
         await asyncio.to_thread(self._client.close)
+
+
+def _whole_size(response: GetObjectOutputTypeDef) -> int:
+    """The object's size: after the slash of ``Content-Range: bytes 0-1/4567`` for a part."""
+    part = response.get("ContentRange")
+    return int(part.rpartition("/")[2]) if part else response["ContentLength"]
 
 
 def _client_config(endpoint: str | None, timeout_seconds: float | None) -> Config:

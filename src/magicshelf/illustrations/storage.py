@@ -4,7 +4,8 @@ Keys are content-addressed (``<sha256 of the bytes>.<ext>``), so one key always 
 same bytes: writes are idempotent, blobs never change, and a key that passes
 ``is_valid_key`` cannot point outside the storage root. With invalid keys ``put`` and
 ``delete`` raise ``ValueError`` (a bug in the caller) while ``open`` returns ``None``
-(such a blob cannot exist), so untrusted keys from a URL are safe to look up.
+(such a blob cannot exist), so untrusted keys from a URL are safe to look up. ``open``
+reads a byte range (a player seeking in a recording) as well as the whole blob.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from urllib.parse import SplitResult, urlsplit
 from urllib.request import url2pathname
 
 from magicshelf.errors import StorageFull
+from magicshelf.illustrations.ranges import ByteRange
 
 log = logging.getLogger(__name__)
 CHUNK_SIZE = 64 * 1024
@@ -73,8 +75,12 @@ class BlobInfo:
 
 @dataclass
 class Blob:
-    size: int
-    chunks: AsyncIterator[bytes]
+    size: int  # of the whole blob, even when ``chunks`` yields only a range of it
+    chunks: AsyncGenerator[bytes, None]
+
+    async def close(self) -> None:
+        """Let go of the file or response at once, for a blob that will not be read."""
+        await self.chunks.aclose()
 
 
 async def _chunks(
@@ -105,17 +111,32 @@ class BlobStorage(ABC):
         """Store data under key; idempotent, and readers see all of it or nothing."""
 
     @abstractmethod
-    async def open(self, key: str) -> Blob | None:
-        """Stream a blob, or None if it does not exist."""
+    async def open(self, key: str, byte_range: ByteRange | None = None) -> Blob | None:
+        """Stream a blob, or None if it does not exist.
 
-    async def read_small(self, key: str, limit: int) -> bytes | Blob | None:
-        """The whole blob if it has at most ``limit`` bytes, else a stream; None if missing.
-
-        Small blobs (thumbnails) are cheaper sent in one piece than streamed.
+        With ``byte_range``, only ``byte_range.within(blob.size)`` is streamed: nothing
+        when that is None (the range starts past the end).
         """
-        blob = await self.open(key)
+
+    async def read_small(
+        self, key: str, limit: int, byte_range: ByteRange | None = None
+    ) -> bytes | Blob | None:
+        """The whole blob if it has at most ``limit`` bytes, else a stream of ``byte_range``
+        of it (all of it without one); None if missing.
+
+        Small blobs (thumbnails, short recordings) are cheaper sent in one piece than
+        streamed, and whole they can be kept in memory to answer the next ranges too.
+        """
+        blob = await self.open(key, byte_range)
         if blob is None or blob.size > limit:
             return blob
+        if byte_range is not None and byte_range.within(blob.size) != range(blob.size):
+            # Part of a small blob, whose size came only with the part: read it again,
+            # whole, so that the next ranges of it are answered from memory.
+            await blob.close()
+            blob = await self.open(key)
+            if blob is None:
+                return None
         return b"".join([chunk async for chunk in blob.chunks])
 
     @abstractmethod
@@ -161,22 +182,30 @@ class LocalStorage(BlobStorage):
             log.warning("no space left for a %d-byte blob in %s", len(data), self.root)
             raise StorageFull from error
 
-    async def open(self, key: str) -> Blob | None:
+    async def open(self, key: str, byte_range: ByteRange | None = None) -> Blob | None:
         if not is_valid_key(key):
             return None
         try:
             file = await asyncio.to_thread(self._path(key).open, "rb")
         except FileNotFoundError:
             return None
-        return await blob_from(os.fstat(file.fileno()).st_size, file.read, file.close)
+        size = os.fstat(file.fileno()).st_size
+        if byte_range is None:
+            return await blob_from(size, file.read, file.close)
+        span = byte_range.within(size) or range(0)
+        # lseek only moves the file's offset: no disk access, so no thread hop.
+        file.seek(span.start)
+        return await blob_from(size, _bounded(file.read, len(span)), file.close)
 
-    async def read_small(self, key: str, limit: int) -> bytes | Blob | None:
+    async def read_small(
+        self, key: str, limit: int, byte_range: ByteRange | None = None
+    ) -> bytes | Blob | None:
         # Open, measure and read in one thread hop instead of one per step.
         if not is_valid_key(key):
             return None
         exists, whole = await asyncio.to_thread(_read_if_small, self._path(key), limit)
         if exists and whole is None:
-            return await self.open(key)
+            return await self.open(key, byte_range)
         return whole
 
     async def delete(self, key: str) -> None:
@@ -205,6 +234,19 @@ class LocalStorage(BlobStorage):
 
     async def close(self) -> None:
         pass  # every file is closed right after use
+
+
+def _bounded(read: Callable[[int], bytes], length: int) -> Callable[[int], bytes]:
+    """``read`` that stops after ``length`` bytes, for a range ending before the file does."""
+    left = length
+
+    def bounded(size: int) -> bytes:
+        nonlocal left
+        chunk = read(min(size, left))
+        left -= len(chunk)
+        return chunk
+
+    return bounded
 
 
 def _read_if_small(path: Path, limit: int) -> tuple[bool, bytes | None]:
