@@ -16,7 +16,9 @@ from typing import Any
 import av
 import av.filter
 from av.audio.frame import AudioFrame
+from av.audio.stream import AudioStream
 from av.video.frame import VideoFrame
+from av.video.stream import VideoStream
 
 RATE = 48_000
 # Each encoding as (muxer, audio encoder); the keys are what the tests call them.
@@ -146,11 +148,16 @@ def _muxed(
     with av.open(target, "w", format=muxer) as output:
         output.metadata.update(tags or {})
         # Every stream is declared before the first packet: the header lists them all.
-        sound = picture = None
+        sound: AudioStream | None = None
+        picture: VideoStream | None = None
         if codec is not None:
-            sound = output.add_stream(codec, rate=RATE, layout=frames[0].layout.name)
+            added = output.add_stream(codec, rate=RATE, layout=frames[0].layout.name)
+            assert isinstance(added, AudioStream)
+            sound = added
         if video_codec is not None:
-            picture = output.add_stream(video_codec, rate=10)
+            shown = output.add_stream(video_codec, rate=10)
+            assert isinstance(shown, VideoStream)
+            picture = shown
             picture.width, picture.height, picture.pix_fmt = 64, 48, "yuv420p"
         if sound is not None:
             for frame in frames:

@@ -12,11 +12,13 @@ What is done to the sound, in two passes over the file (decoded twice rather tha
 
 1. Measure: mix down to mono at 48 kHz, EBU R128 integrated loudness and true peak
    (FFmpeg's ``ebur128``), and the RMS level of every 50 ms window (``astats``).
-2. Trim the leading and trailing silence, and only those: sound is whatever window is less
-   than 35 dB below the integrated loudness (relative, so a noisy classroom's hum or a
-   quiet phone's hiss is judged against the voice over it); 0.1 s is kept before the first
-   sound and 0.2 s after the last, so onsets and decaying word ends are not clipped.
-   Pauses in the middle stay: they are the child's reading.
+2. Trim the leading and trailing silence, and only those. Levels are judged relative to
+   the recording itself, not to a fixed dBFS, since a phone's hiss, a classroom's hum and
+   a whisper all differ by tens of dB: a 50 ms window is sound when it is 10 dB above the
+   background (the quietest tenth of the windows) and within 35 dB of the integrated
+   loudness, and always when within 15 dB of it. 0.1 s is kept before the first sound
+   and 0.2 s after the last, so onsets and decaying word ends are not clipped. Pauses in
+   the middle stay: they are the child's reading.
 3. Normalise with one constant gain to -16 LUFS integrated, the usual target for speech
    heard on phones and laptop speakers (streaming platforms' -14 needs more limiting,
    broadcast's -23 is too quiet next to other apps). One gain cannot pump, unlike
@@ -76,7 +78,11 @@ TARGET_LOUDNESS = -16.0  # LUFS, integrated
 LIMITER_CEILING = -2.0  # dBFS, sample peak
 MAX_LIMITING = 6.0  # dB
 QUIETEST_LOUDNESS = -55.0  # LUFS
-SOUND_BELOW_LOUDNESS = 35.0  # dB: quieter windows are silence
+# Sound is a window that is louder than the background by 10 dB, or less than 35 dB below
+# the voice's loudness, whichever is stricter, and never more than 15 dB below it.
+SOUND_ABOVE_BACKGROUND = 10.0
+SOUND_BELOW_LOUDNESS_MAX = 35.0
+SOUND_BELOW_LOUDNESS_MIN = 15.0
 WINDOW = SAMPLE_RATE // 20  # 50 ms
 LEAD = SAMPLE_RATE // 10
 TAIL = SAMPLE_RATE // 5
@@ -296,7 +302,13 @@ def _measure(frames: Iterator[AudioFrame]) -> _Plan:
     integrated = float(loudness["lavfi.r128.I"])
     if integrated < QUIETEST_LOUDNESS:
         raise UnprocessableAudio(_SILENCE)
-    threshold = integrated - SOUND_BELOW_LOUDNESS
+    # The background is what the quietest tenth of the windows hold (the silence around
+    # the voice, or its softest moments when there is none).
+    background = sorted(levels)[len(levels) // 10]
+    threshold = min(
+        integrated - SOUND_BELOW_LOUDNESS_MIN,
+        max(integrated - SOUND_BELOW_LOUDNESS_MAX, background + SOUND_ABOVE_BACKGROUND),
+    )
     sound = [index for index, level in enumerate(levels) if level > threshold]
     if not sound:
         raise UnprocessableAudio(_SILENCE)
