@@ -22,6 +22,7 @@ from magicshelf.books.service import BookRecord
 from magicshelf.deps import ResourcesDep
 from magicshelf.errors import BookNotFound, BookNotPublished, InvalidCode, TooManyMisses
 from magicshelf.web.render import NO_STORE, render
+from magicshelf.web.security import STUDIO_PERMISSIONS_POLICY
 
 router = APIRouter(include_in_schema=False)
 
@@ -128,8 +129,26 @@ async def studio(request: Request, found: ResourcesDep) -> Response:
         request,
         "studio.html",
         cache=NO_STORE,
+        headers={"Permissions-Policy": STUDIO_PERMISSIONS_POLICY},
         page_count=PAGE_COUNT,
         text_limit=PAGE_TEXT_LIMIT,
         upload_bytes=settings.max_upload_bytes,
-        upload_megabytes=f"{settings.max_upload_bytes / 1_000_000:g}",
+        upload_megabytes=_megabytes(settings.max_upload_bytes),
+        audio_bytes=settings.max_audio_bytes,
+        audio_megabytes=_megabytes(settings.max_audio_bytes),
+        audio_seconds=settings.max_audio_seconds,
+        audio_limit=_duration(settings.max_audio_seconds),
     )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g}"
+
+
+def _duration(seconds: int) -> str:
+    """``3 min``, ``2 min 30 s``, ``45 s``: the same abbreviations in both languages."""
+    minutes, rest = divmod(seconds, 60)
+    parts = [f"{minutes} min"] if minutes else []
+    if rest or not minutes:
+        parts.append(f"{rest} s")
+    return " ".join(parts)

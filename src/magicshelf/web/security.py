@@ -1,7 +1,7 @@
 """Security headers for every HTML response the app sends.
 
 The pages carry no inline script or style, so the policy can forbid both outright. A
-response that brings its own policy (the API docs) keeps it.
+response that brings its own policy (the API docs, the studio's microphone) keeps it.
 """
 
 from __future__ import annotations
@@ -11,16 +11,23 @@ from collections.abc import Iterable
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# blob: in img-src and media-src: the studio previews a drawing and plays back a fresh
+# recording before they are sent.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; "
+    "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
+    "script-src 'self'; style-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 )
+_PERMISSIONS = "camera=(), microphone={}, geolocation=(), payment=(), usb=()"
+PERMISSIONS_POLICY = _PERMISSIONS.format("()")
+# Only the studio records (a child reading a page); every other page keeps the microphone off.
+STUDIO_PERMISSIONS_POLICY = _PERMISSIONS.format("(self)")
 HEADERS = {
     # Reader URLs hold the magic code: it must not travel to other sites in Referer.
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Permissions-Policy": PERMISSIONS_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 

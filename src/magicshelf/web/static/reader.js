@@ -1,6 +1,8 @@
 // Turning pages without reloading. The server already rendered every page (the cover, six
 // pages, the end page) and the links (?page=N) work without this script; here we only show
-// and hide what is there.
+// and hide what is there, and listen (reader-voice.js).
+
+import { Listening } from "./reader-voice.js";
 
 const book = document.querySelector("[data-reader]");
 const sheets = [...document.querySelectorAll("[data-page]")];
@@ -42,7 +44,10 @@ function show(number) {
   if (number === 0) url.searchParams.delete("page");
   else url.searchParams.set("page", String(number));
   window.history.replaceState(null, "", url);
+  listening.turned();
 }
+
+const listening = new Listening(sheets, { turnTo: show, end: last });
 
 // "Ler de novo" and the top bar's downloads jump to a page; focus follows, so a keyboard
 // is not left on a link that has just been hidden.

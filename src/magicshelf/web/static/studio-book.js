@@ -56,6 +56,10 @@ export class BookStudio {
         new PageEditor(element, {
           messages,
           maxUploadBytes: Number(root.dataset.maxUploadBytes),
+          voiceLimits: {
+            maxBytes: Number(root.dataset.maxAudioBytes),
+            maxSeconds: Number(root.dataset.maxAudioSeconds),
+          },
           access: () => this.access,
         }),
     );
@@ -70,8 +74,9 @@ export class BookStudio {
     panel("[data-key-kept]", () => this.#keyKept());
   }
 
+  // A text not saved, or a recording not sent: leaving would lose it.
   get dirty() {
-    return this.editors.some((editor) => editor.dirty);
+    return this.editors.some((editor) => editor.dirty || editor.voice.pending);
   }
 
   saveAll() {
@@ -121,7 +126,7 @@ export class BookStudio {
     sessionStorage.removeItem(STORAGE_KEY);
     this.#keys(null);
     // Emptied, so that nothing of the closed book is still waiting to be saved.
-    for (const editor of this.editors) editor.show({ text: "", illustration: null });
+    for (const editor of this.editors) editor.show({ text: "", illustration: null, audio: null });
     this.bookForm.reset();
     this.openForm.reset();
     this.bookStatus.textContent = "";

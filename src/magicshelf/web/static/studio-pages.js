@@ -1,8 +1,10 @@
 // One editor per page: the text with its live counter, saved by itself a moment after
-// the typing stops, and the drawing with upload, preview, progress, replace and remove.
+// the typing stops, the drawing with upload, preview, progress, replace and remove, and
+// the recording (studio-voice.js).
 
 import { bookPath, call, format, upload } from "./studio-api.js";
-import { clearErrors, say, showError, showProblem } from "./studio-ui.js";
+import { clearErrors, megabytes, say, showError, showProblem } from "./studio-ui.js";
+import { PageVoice } from "./studio-voice.js";
 
 const PAUSE_MS = 1000; // the typing has stopped: save
 const RETRY_MS = [2000, 4000, 8000, 15000, 30000]; // then every 30 s until it works
@@ -18,7 +20,7 @@ function characterCount(text) {
 }
 
 export class PageEditor {
-  constructor(element, { messages, maxUploadBytes, access }) {
+  constructor(element, { messages, maxUploadBytes, voiceLimits, access }) {
     this.element = element;
     this.number = Number(element.dataset.pageEditor);
     this.messages = messages;
@@ -43,6 +45,13 @@ export class PageEditor {
     this.fileLabel = find("[data-file-label]");
     this.remove = find("[data-remove]");
     this.drawingStatus = find('[data-status="drawing"]');
+    this.voice = new PageVoice(find("[data-voice]"), {
+      number: this.number,
+      messages,
+      ...voiceLimits,
+      path: () => this.#path("audio"),
+      key: () => this.access().key,
+    });
 
     this.text.addEventListener("input", () => {
       this.#typed();
@@ -73,6 +82,7 @@ export class PageEditor {
     this.drawingStatus.textContent = "";
     this.#count();
     this.#showDrawing(page.illustration);
+    this.voice.show(page.audio);
   }
 
   #path(...rest) {
@@ -172,10 +182,6 @@ export class PageEditor {
     clearErrors(this.drawingArea);
     // Checked here too: a server refusing a huge body mid-stream looks like a lost connection.
     if (file.size > this.maxUploadBytes) {
-      // In the page's language: "16,5 MB" in Portuguese, "16.5 MB" in English.
-      const megabytes = (bytes) => (bytes / 1e6).toLocaleString(document.documentElement.lang, {
-        maximumFractionDigits: 1,
-      });
       showError(this.drawingArea, "file", format(this.messages.file_too_large, {
         size: megabytes(file.size),
         max: megabytes(this.maxUploadBytes),

@@ -92,3 +92,8 @@ export function ask(dialog) {
     });
   });
 }
+
+// A file's size for a message, in the page's language: "16,5" in Portuguese, "16.5" in English.
+export function megabytes(bytes) {
+  return (bytes / 1e6).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 });
+}
