@@ -32,9 +32,11 @@ What is done to the sound, in two passes over the file (decoded twice rather tha
 4. Encode once: AAC-LC, mono, 48 kHz (what phones and Opus record, so most uploads are
    not resampled), 64 kbit/s, in MP4 with the index first (``faststart``), so a phone
    starts playing before the whole file arrives. Measured on a minute of synthetic
-   speech: 48 kbit/s gives 363 kB/min, 64 kbit/s 482 kB/min, 96 kbit/s 722 kB/min;
-   FFmpeg's own AAC encoder audibly smears sibilants at 48 and gains nothing audible for
-   one voice above 64. Three minutes (the default limit) are under 1.5 MB.
+   speech (bench/audio.py): 48 kbit/s gives 375 kB/min, 64 kbit/s 500 kB/min, 96 kbit/s
+   734 kB/min. 64 is the lowest rate at which FFmpeg's own AAC encoder (not the best at
+   low rates) is commonly held transparent for one voice in mono; 96 would cost half as
+   much again for nothing a phone speaker plays. Three minutes (the default limit) make
+   about 1.5 MB; one job takes ~0.9 s of CPU and ~8 MB over the imports per minute.
 
 Nothing of the upload but its sound survives: no tags, chapters or cover art are copied,
 and the muxer and encoder run bit-exact, so no "encoder" tag and no creation time are
