@@ -4,6 +4,7 @@
   symbol, so valid codes are drawn here, typed the ways people type them.
 - ``image/png``, ``image/jpeg``, ``image/webp`` (the drawing upload's part types): real
   small pictures, so that uploads exercise the whole image pipeline.
+- ``audio/*`` (the recording upload's part types): a real second of voice-like sound.
 - ``text/plain`` and ``text/csv`` (the roster's bodies and file part types): rosters as
   teachers write them, names one per line or as Excel's CSV, in its encodings. Which
   names a text holds is a rule about lines, beyond what a string schema says.
@@ -31,6 +32,7 @@ from PIL import Image
 from magicshelf.books import codes
 from magicshelf.classes.roster import NAME_PATTERN, clean_name, read_text
 from magicshelf.errors import InvalidCode, InvalidInput
+from tests.voices.test_api import reading
 
 _EDIT_KEYS: dict[str, str] = {}  # compact magic code → edit key, for books made in this run
 
@@ -152,5 +154,8 @@ class EditKeys:
 schemathesis.openapi.format("magic-code", typed_codes())
 for media_type, kind in (("image/png", "PNG"), ("image/jpeg", "JPEG"), ("image/webp", "WEBP")):
     schemathesis.openapi.media_type(media_type, pictures(kind=kind))
+# Any recording type the upload names gets a real one: the bytes decide, not the type.
+for media_type in ("audio/webm", "audio/mp4", "audio/ogg", "audio/mpeg", "audio/wav"):
+    schemathesis.openapi.media_type(media_type, st.just(reading(1.0)))
 schemathesis.openapi.media_type("text/plain", name_lists())
 schemathesis.openapi.media_type("text/csv", excel_csvs())
