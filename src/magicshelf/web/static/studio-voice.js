@@ -121,6 +121,12 @@ export class PageVoice {
     showError(this.element, "audio", text);
   }
 
+  // The server said no (or could not be reached): its problem, in the page's words.
+  #refused(error) {
+    say(this.status, "");
+    showProblem(this.element, error, this.messages, "audio");
+  }
+
   async #record() {
     clearErrors(this.element);
     const shown = this.shown;
@@ -226,10 +232,7 @@ export class PageVoice {
       this.#showStored(audio);
       say(this.status, this.messages.voice_uploaded);
     } catch (error) {
-      if (shown === this.shown) {
-        say(this.status, "");
-        showProblem(this.element, error, this.messages, "audio");
-      }
+      if (shown === this.shown) this.#refused(error);
     } finally {
       this.#busy(false);
       this.progress.hidden = true;
@@ -248,10 +251,7 @@ export class PageVoice {
       this.#showStored(null);
       say(this.status, this.messages.voice_removed);
     } catch (error) {
-      if (shown === this.shown) {
-        say(this.status, "");
-        showProblem(this.element, error, this.messages, "audio");
-      }
+      if (shown === this.shown) this.#refused(error);
     } finally {
       this.#busy(false);
     }
