@@ -12,8 +12,14 @@ from tests.classes.test_api import TURMA, _as, _two_teachers
 from tests.conftest import Client
 from tests.images import drawing, encode
 from tests.teachers.test_api import BIA, _count
+from tests.voices import corpus
 
 Class = tuple[str, str, str, list[dict[str, Any]]]
+
+
+def _marks(book: dict[str, Any]) -> list[tuple[bool, bool, bool]]:
+    """(has_text, has_drawing, has_audio) of each page of a book in the overview."""
+    return [(p["has_text"], p["has_drawing"], p["has_audio"]) for p in book["pages"]]
 
 
 async def _class_of_three(http: httpx.AsyncClient) -> Class:
@@ -69,6 +75,7 @@ async def test_the_teachers_session_edits_the_books_of_her_classes(
     async with teachers_client() as http:
         class_id, ana, bia, books = await _class_of_three(http)
         book = books[1]["links"]["book"]
+        assert _marks(books[1]) == [(False, False, False)] * 6  # as the roster made it
 
         text = await http.put(f"{book}/pages/2", json={"text": "Era uma vez."}, headers=_as(ana))
         assert text.status_code == 200, text.text
@@ -83,12 +90,30 @@ async def test_the_teachers_session_edits_the_books_of_her_classes(
         assert upload.status_code == 200, upload.text
         assert (await http.get(f"{book}/access", headers=_as(ana))).status_code == 204
 
-        overview = (await http.get(f"/api/classes/{class_id}", headers=_as(ana))).json()
+        path = f"/api/classes/{class_id}"
+        overview = (await http.get(path, headers=_as(ana))).json()
         child = overview["books"][1]
         assert (child["author"], child["title"]) == ("Bruno Lima", "O Dragão")
-        marks = [(p["has_text"], p["has_drawing"]) for p in child["pages"]]
-        assert marks == [(False, False), (True, False), (False, True), *[(False, False)] * 3]
+        bare, typed, drawn = (False, False, False), (True, False, False), (False, True, False)
+        assert _marks(child) == [bare, typed, drawn, bare, bare, bare]
         assert overview["links"]["slips"] == f"/api/classes/{class_id}/slips.pdf"
+
+        # A browser's recording: two seconds, one of them the child reading.
+        sound = corpus.encode(corpus.speech(2, spoken=((0.5, 1.5),)), "webm")
+        recorded = await http.put(
+            f"{book}/pages/4/audio",
+            files={"file": ("leitura.webm", sound, "audio/webm")},
+            headers=_as(ana),
+        )
+        assert recorded.status_code == 200, recorded.text
+        heard = (await http.get(path, headers=_as(ana))).json()["books"][1]
+        assert _marks(heard) == [bare, typed, drawn, (False, False, True), bare, bare]
+        # Every answer that shows the class's books shows the recording too.
+        renamed = await http.patch(path, json={"name": "3º ano C"}, headers=_as(ana))
+        assert _marks(renamed.json()["books"][1]) == _marks(heard)
+        assert (await http.delete(f"{book}/pages/4/audio", headers=_as(ana))).status_code == 204
+        silent = (await http.get(path, headers=_as(ana))).json()["books"][1]
+        assert _marks(silent) == _marks(child)
 
         # Another teacher's session is no key at all, until the class is shared with her.
         for answer in (
@@ -105,6 +130,7 @@ async def test_the_teachers_session_edits_the_books_of_her_classes(
             f"/api/classes/{class_id}/teachers", json={"email": BIA["email"]}, headers=_as(ana)
         )
         assert shared.status_code == 200
+        assert _marks(shared.json()["books"][1]) == _marks(child)
         assert (await http.get(f"{book}/access", headers=_as(bia))).status_code == 204
 
         # A cookie is sent by the browser on its own: a cross-site edit is refused.

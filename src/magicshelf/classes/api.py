@@ -73,7 +73,12 @@ def _class_book_json(book: ClassBook) -> dict[str, object]:
         "author": book.author,
         "published": book.published,
         "pages": [
-            {"number": p.number, "has_text": p.has_text, "has_drawing": p.has_drawing}
+            {
+                "number": p.number,
+                "has_text": p.has_text,
+                "has_drawing": p.has_drawing,
+                "has_audio": p.has_audio,
+            }
             for p in book.pages
         ],
         "links": {"reader": f"/read/{code}", "book": f"/api/books/{code}"},

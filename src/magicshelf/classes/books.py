@@ -21,6 +21,7 @@ class PageProgress:
     number: int
     has_text: bool
     has_drawing: bool
+    has_audio: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ def provisional_title(name: str) -> str:
 
 def new_class_book(book: Book) -> ClassBook:
     """A book just made for a child, as the overview shows it: nothing on its pages yet."""
-    empty = tuple(PageProgress(n, False, False) for n in range(1, PAGE_COUNT + 1))
+    empty = tuple(PageProgress(n, False, False, False) for n in range(1, PAGE_COUNT + 1))
     return ClassBook(book.magic_code, book.title, book.author, book.published, empty)
 
 
@@ -89,15 +90,16 @@ async def class_books(*, session: AsyncSession, school_class: SchoolClass) -> li
             Page.number,
             func.length(Page.text) > 0,
             Page.master_key.is_not(None),
+            Page.audio_key.is_not(None),
         )
         .join(Page, Page.book_id == Book.id)
         .where(Book.class_id == school_class.id)
         .order_by(Book.position, Book.id, Page.number)
     )
     books: dict[int, tuple[tuple[str, str, str, bool], list[PageProgress]]] = {}
-    for book_id, code, title, author, published, number, has_text, has_drawing in rows:
+    for book_id, code, title, author, published, number, text, drawing, audio in rows:
         entry = books.setdefault(book_id, ((code, title, author, published), []))
-        entry[1].append(PageProgress(number, bool(has_text), bool(has_drawing)))
+        entry[1].append(PageProgress(number, bool(text), bool(drawing), bool(audio)))
     return [ClassBook(*head, pages=tuple(pages)) for head, pages in books.values()]
 
 

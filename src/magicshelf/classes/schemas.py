@@ -85,6 +85,7 @@ class PageProgressOut(Output):
     number: int
     has_text: bool
     has_drawing: bool
+    has_audio: bool = Field(description="Whether the child's reading of the page is recorded")
 
 
 class ClassBookLinksOut(Output):
