@@ -77,10 +77,13 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
-def serving(data_dir: Path) -> Iterator[str]:
+def serving(data_dir: Path, **overrides: Any) -> Iterator[str]:
     """The whole app on SQLite and local media under ``data_dir``, freshly migrated,
-    served by uvicorn in a background thread."""
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/live.sqlite3")
+    served by uvicorn in a background thread; ``overrides`` are other settings
+    (``max_audio_seconds=3``)."""
+    settings = Settings(
+        data_dir=data_dir, database_url=f"sqlite:///{data_dir}/live.sqlite3", **overrides
+    )
     # On a thread of its own: asyncio.run refuses to start while Playwright's sync API
     # holds the main thread's loop (a browser opened by an earlier test).
     with ThreadPoolExecutor(max_workers=1) as worker:

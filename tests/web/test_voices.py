@@ -16,6 +16,7 @@ import re
 import struct
 import wave
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,15 @@ from tests.web.conftest import (
     checked_page,
     new_context,
     screenshot,
+    serving,
 )
 
 RATE = 48_000
 STORED_AUDIO = re.compile(r"^/media/[0-9a-f]{64}\.m4a$")
 # A recording plays for a second or two; turning the book's pages waits for each to end.
 LISTENING_MS = 20_000
+# MAGICSHELF_MAX_AUDIO_SECONDS of a server whose studio stops recording within the test.
+SHORT_LIMIT_SECONDS = 3
 
 
 def tone_bursts(seconds: float, *, amplitude: float = 0.5) -> bytes:
@@ -78,15 +82,28 @@ def microphone_browser(
         chromium.close()
 
 
-@pytest.fixture
-def tab(microphone_browser: Browser, live_server: str, device: str) -> Iterator[Page]:
+@contextmanager
+def allowed_tab(browser: Browser, server: str, device: str) -> Iterator[Page]:
     """A tab allowed to use the microphone, as after the teacher clicked "Allow"."""
-    context = new_context(microphone_browser, live_server, device, permissions=["microphone"])
+    context = new_context(browser, server, device, permissions=["microphone"])
     try:
         with checked_page(context) as page:
             yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def tab(microphone_browser: Browser, live_server: str, device: str) -> Iterator[Page]:
+    with allowed_tab(microphone_browser, live_server, device) as page:
+        yield page
+
+
+@pytest.fixture
+def short_limit_server(tmp_path: Path) -> Iterator[str]:
+    """A server of its own whose recordings may last only SHORT_LIMIT_SECONDS."""
+    with serving(tmp_path / "short", max_audio_seconds=SHORT_LIMIT_SECONDS) as url:
+        yield url
 
 
 def make_book(server: str, *, recorded: tuple[int, ...] = (), drawn: tuple[int, ...] = ()) -> Book:
@@ -185,6 +202,50 @@ def test_a_teacher_records_a_page_listens_and_sends_it(
     assert served.headers["content-type"] == "audio/mp4"
     assert served.body()[4:8] == b"ftyp"  # an MP4 file, whatever the browser recorded
     screenshot(tab, "studio-recorded", device)
+
+
+@pytest.mark.parametrize("device", ["desktop"], indirect=True)
+def test_the_studio_stops_recording_by_itself_before_the_limit(
+    microphone_browser: Browser, short_limit_server: str, device: str
+) -> None:
+    book = make_book(short_limit_server)
+    with allowed_tab(microphone_browser, short_limit_server, device) as tab:
+        editor = open_in_studio(tab, book)
+        status = voice_status(editor)
+        # Each change of the status, on the page's own clock: when recording began, and
+        # when the recorder had stopped and its take was ready.
+        status.evaluate(
+            """status => {
+                window.statusLog = [];
+                new MutationObserver(() => statusLog.push([performance.now(), status.textContent]))
+                    .observe(status, {childList: true, characterData: true, subtree: true});
+            }"""
+        )
+        editor.get_by_role("button", name="Gravar", exact=True).click()
+        expect(status).to_have_text("Gravando… Fale pertinho do microfone.")
+        clock = editor.locator("[data-clock]")
+        expect(clock).to_have_text(re.compile(r"^0:0[0-2] / 0:03$"))
+
+        # Nobody clicks Parar.
+        expect(status).to_have_text(
+            "Chegou ao limite de 0:03 e a gravação parou. Ouça e, se estiver boa, envie.",
+            timeout=(SHORT_LIMIT_SECONDS + 5) * 1000,
+        )
+        log: list[tuple[float, str]] = tab.evaluate("statusLog")
+        began = next(moment for moment, text in log if text.startswith("Gravando"))
+        ended = next(moment for moment, text in log if text.startswith("Chegou ao limite"))
+        assert SHORT_LIMIT_SECONDS - 1 < (ended - began) / 1000 < SHORT_LIMIT_SECONDS, log
+        expect(clock).to_have_text(re.compile(r"^0:0[0-2] / 0:03$"))  # it never showed 0:03
+        expect(editor.get_by_role("button", name="Parar")).to_be_hidden()
+        expect(editor.locator("[data-take-audio]")).to_have_attribute("src", re.compile(r"^blob:"))
+
+        send = editor.get_by_role("button", name="Enviar", exact=True)
+        expect(send).to_be_focused()
+        send.click()
+        expect(status).to_have_text("Gravação enviada!")
+        audio = page_audio(tab, book.code, 1)
+        assert audio is not None
+        assert SHORT_LIMIT_SECONDS - 1 < audio["duration_seconds"] < SHORT_LIMIT_SECONDS
 
 
 @pytest.mark.parametrize("device", ["desktop"], indirect=True)
