@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, expect
 
+from tests.voices import corpus
 from tests.web.conftest import (
     assert_accessible,
     checked_page,
@@ -192,8 +193,12 @@ def walk_the_whole_term(page: Page, device: str, tmp_path: Path) -> None:
         drawing_file(tmp_path, "dragao.jpg", 800, 600, seed=7)
     )
     expect(editor.locator('[data-status="drawing"]')).to_have_text("Desenho enviado!")
+    recording = tmp_path / "leitura.webm"
+    recording.write_bytes(corpus.encode(corpus.speech(), "webm"))
+    editor.locator("[data-audio-file]").set_input_files(recording)
+    expect(editor.locator('[data-status="voice"]')).to_have_text("Gravação enviada!")
     expect(page.get_by_role("button", name="Fechar este livro")).to_be_hidden()
-    assert len(edits) == 2
+    assert len(edits) == 3
     assert not [headers for headers in edits if "authorization" in headers]
     assert page.evaluate("sessionStorage.getItem('magicshelf.studio')") is None
     assert_accessible(page)
@@ -202,9 +207,14 @@ def walk_the_whole_term(page: Page, device: str, tmp_path: Path) -> None:
     page.get_by_role("link", name="Voltar para a turma").click()
     expect(page.get_by_role("heading", name="3º ano B")).to_be_focused()
     expect(cell(page, "Cecília Araújo", 3)).to_have_accessible_name(
-        "Cecília Araújo, página 3: com texto, com desenho"
+        "Cecília Araújo, página 3: com texto, com desenho, com gravação"
     )
     expect(cell(page, "Cecília Araújo", 3)).to_have_class(re.compile(r"\bcomplete\b"))
+    expect(cell(page, "Cecília Araújo", 3)).to_have_class(re.compile(r"\bhas-audio\b"))
+    expect(cell(page, "Cecília Araújo", 4)).to_have_accessible_name(
+        "Cecília Araújo, página 4: sem texto, sem desenho, sem gravação"
+    )
+    expect(page.locator(".legend")).to_contain_text("gravação da criança")
     code = book_code(page, "Cecília Araújo")
     saved = page.request.get(f"/api/books/{code}").json()
     assert saved["pages"][2]["text"] == "A Cecília encontrou um dragão no quintal."

@@ -1,6 +1,6 @@
-// One class: the grid of the children's books (which of the six pages have a text and a
-// drawing, each page a link into the book editor), publishing, the two PDFs, the roster,
-// and deleting the class once the teacher has confirmed it.
+// One class: the grid of the children's books (which of the six pages have a text, a
+// drawing and the child's recording, each page a link into the book editor), publishing,
+// the two PDFs, the roster, and deleting the class once the teacher has confirmed it.
 
 import { bookPath, call, explain, format } from "./studio-api.js";
 import { classAbout } from "./studio-classes.js";
@@ -107,11 +107,13 @@ export class ClassView {
       cell.classList.add(pageState(page));
       cell.classList.toggle("has-text", page.has_text);
       cell.classList.toggle("has-drawing", page.has_drawing);
+      cell.classList.toggle("has-audio", page.has_audio);
       cell.querySelector("[data-cell-label]").textContent = format(this.messages.cell, {
         author,
         number: page.number,
         text: this.messages[page.has_text ? "has_text" : "no_text"],
         drawing: this.messages[page.has_drawing ? "has_drawing" : "lacks_drawing"],
+        audio: this.messages[page.has_audio ? "has_audio" : "no_audio"],
       });
     }
     row.querySelector("[data-published]").hidden = !book.published;
