@@ -23,6 +23,7 @@ from magicshelf.illustrations.storage import (
     Blob,
     BlobStorage,
     LocalStorage,
+    Piece,
     content_type_for,
     is_valid_key,
     key_for,
@@ -179,7 +180,7 @@ async def test_read_small_gives_bytes_up_to_the_limit_and_a_stream_above(
     await storage.put(small_key, small)
     await storage.put(large_key, large)
 
-    assert await storage.read_small(small_key, 1000) == small
+    assert await storage.read_small(small_key, 1000) == Piece(small, len(small))
     streamed = await storage.read_small(large_key, 1000)
     assert isinstance(streamed, Blob)
     assert streamed.size == len(large)
@@ -235,11 +236,22 @@ async def test_read_small_with_a_range_gives_a_small_blob_whole_and_a_large_ones
     await storage.put(large_key, large)
 
     # Whole, so that it can be kept in memory for the next ranges.
-    assert await storage.read_small(small_key, 1000, ByteRange(0, 1)) == small
-    streamed = await storage.read_small(large_key, 1000, ByteRange(1000, 1999))
+    whole = await storage.read_small(small_key, 1000, ByteRange(0, 1))
+    assert whole == Piece(small, len(small))
+    assert whole.whole
+    # A range of a large one: read at once when it is small, streamed when not.
+    part = await storage.read_small(large_key, 1000, ByteRange(1000, 1999))
+    assert part == Piece(large[1000:2000], len(large), 1000)
+    assert not part.whole
+    streamed = await storage.read_small(large_key, 1000, ByteRange(1000, 2000))
     assert isinstance(streamed, Blob)
     assert streamed.size == len(large)
-    assert b"".join(await read_all(streamed)) == large[1000:2000]
+    assert b"".join(await read_all(streamed)) == large[1000:2001]
+    # Past the end: nothing, but the size, for the 416.
+    assert await storage.read_small(large_key, 1000, ByteRange(300_000, None)) == Piece(
+        b"", len(large), 0
+    )
+    assert await storage.read_small(key_for(b"missing", "m4a"), 1000, ByteRange(0, 1)) is None
 
 
 async def test_delete_then_open_is_none(storage: BlobStorage) -> None:

@@ -16,7 +16,7 @@ from types import TracebackType
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from magicshelf.illustrations.ranges import ByteRange
-from magicshelf.illustrations.storage import Blob, BlobInfo, BlobStorage
+from magicshelf.illustrations.storage import Blob, BlobInfo, BlobStorage, Piece
 
 OPERATIONS = ("put", "open", "read_small", "delete", "list", "remove_unfinished", "check")
 # From a local SSD read (~0.1 ms) to an S3 call near its timeout.
@@ -89,7 +89,7 @@ class MeasuredStorage(BlobStorage):
 
     async def read_small(
         self, key: str, limit: int, byte_range: ByteRange | None = None
-    ) -> bytes | Blob | None:
+    ) -> Piece | Blob | None:
         with self._metrics.timing("read_small"):
             return await self._inner.read_small(key, limit, byte_range)
 

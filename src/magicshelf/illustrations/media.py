@@ -21,6 +21,7 @@ from magicshelf.illustrations.storage import (
     CACHE_CONTROL,
     Blob,
     BlobStorage,
+    Piece,
     content_type_for,
     is_valid_key,
 )
@@ -97,21 +98,23 @@ async def media(
     byte_range = asked_range(request.scope["headers"], tag)
     held = resources(request)
     recent = held.recent_media
-    found: bytes | Blob | None = recent.get(key)
+    cached = recent.get(key)
+    found: Piece | Blob | None = None if cached is None else Piece(cached, len(cached))
     if found is None:
         if request.scope.get(ASKED_METHOD) == "HEAD":
             return await _headers_only(held.storage, key, byte_range, headers)
         found = await held.storage.read_small(key, WHOLE_BLOB_BYTES, byte_range)
-        if isinstance(found, bytes):
-            recent.put(key, found)
+        if isinstance(found, Piece) and found.whole:
+            recent.put(key, found.data)
     if found is None:
         raise MediaNotFound("There is no image with this name.")
     headers.append((b"content-type", content_type_for(key).encode()))
-    if isinstance(found, bytes):
+    if isinstance(found, Piece):
         if byte_range is None:
-            return Prepared(found, headers)
-        span = _part(byte_range, len(found), headers)
-        return Prepared(found[span.start : span.stop], headers, status_code=206)
+            return Prepared(found.data, headers)
+        span = _part(byte_range, found.size, headers)
+        start = span.start - found.start
+        return Prepared(found.data[start : start + len(span)], headers, status_code=206)
     if byte_range is None:
         return _streamed(found, found.size, headers, status_code=200)
     try:

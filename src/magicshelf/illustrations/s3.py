@@ -24,6 +24,7 @@ from magicshelf.illustrations.storage import (
     Blob,
     BlobInfo,
     BlobStorage,
+    Piece,
     blob_from,
     content_type_for,
     is_valid_key,
@@ -129,7 +130,7 @@ class S3Storage(BlobStorage):
 
     async def read_small(
         self, key: str, limit: int, byte_range: ByteRange | None = None
-    ) -> bytes | Blob | None:
+    ) -> Piece | Blob | None:
         # The bytes of a small blob arrive before the answer starts, so a stall there can
         # still be a 503; a large one streams, and a stall mid-stream cuts the stream.
         async with self._bounded("get"):

@@ -105,6 +105,34 @@ async def blob_from(size: int, read: Callable[[int], bytes], close: Callable[[],
     return Blob(size, chunks)
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Bytes of a blob read in one go: all of it, or the part a byte range asked for."""
+
+    data: bytes
+    size: int  # of the whole blob
+    start: int = 0  # where ``data`` begins in it
+
+    @property
+    def whole(self) -> bool:
+        return len(self.data) == self.size
+
+
+def small_span(size: int, limit: int, byte_range: ByteRange | None) -> range | None:
+    """What ``read_small`` reads at once from a ``size``-byte blob, if anything.
+
+    A small blob whole, even for a range, so that its next ranges come from memory; of a
+    large one, the range asked for when that is small (a player's next few seconds):
+    cheaper sent in one piece than streamed. A range past the end is an empty piece.
+    """
+    if size <= limit:
+        return range(size)
+    if byte_range is None:
+        return None
+    span = byte_range.within(size) or range(0)
+    return span if len(span) <= limit else None
+
+
 class BlobStorage(ABC):
     @abstractmethod
     async def put(self, key: str, data: bytes) -> None:
@@ -120,24 +148,24 @@ class BlobStorage(ABC):
 
     async def read_small(
         self, key: str, limit: int, byte_range: ByteRange | None = None
-    ) -> bytes | Blob | None:
-        """The whole blob if it has at most ``limit`` bytes, else a stream of ``byte_range``
-        of it (all of it without one); None if missing.
-
-        Small blobs (thumbnails, short recordings) are cheaper sent in one piece than
-        streamed, and whole they can be kept in memory to answer the next ranges too.
-        """
+    ) -> Piece | Blob | None:
+        """At most ``limit`` bytes read at once (see ``small_span``), else a stream of
+        ``byte_range`` of the blob (all of it without one); None if missing."""
         blob = await self.open(key, byte_range)
-        if blob is None or blob.size > limit:
+        if blob is None:
+            return None
+        span = small_span(blob.size, limit, byte_range)
+        if span is None:
             return blob
-        if byte_range is not None and byte_range.within(blob.size) != range(blob.size):
+        streamed = range(blob.size) if byte_range is None else byte_range.within(blob.size)
+        if span != (streamed or range(0)):
             # Part of a small blob, whose size came only with the part: read it again,
             # whole, so that the next ranges of it are answered from memory.
             await blob.close()
             blob = await self.open(key)
             if blob is None:
                 return None
-        return b"".join([chunk async for chunk in blob.chunks])
+        return Piece(b"".join([chunk async for chunk in blob.chunks]), blob.size, span.start)
 
     @abstractmethod
     async def delete(self, key: str) -> None:
@@ -199,14 +227,14 @@ class LocalStorage(BlobStorage):
 
     async def read_small(
         self, key: str, limit: int, byte_range: ByteRange | None = None
-    ) -> bytes | Blob | None:
+    ) -> Piece | Blob | None:
         # Open, measure and read in one thread hop instead of one per step.
         if not is_valid_key(key):
             return None
-        exists, whole = await asyncio.to_thread(_read_if_small, self._path(key), limit)
-        if exists and whole is None:
+        found = await asyncio.to_thread(_read_if_small, self._path(key), limit, byte_range)
+        if found is True:
             return await self.open(key, byte_range)
-        return whole
+        return found or None
 
     async def delete(self, key: str) -> None:
         require_valid_key(key)
@@ -249,15 +277,18 @@ def _bounded(read: Callable[[int], bytes], length: int) -> Callable[[int], bytes
     return bounded
 
 
-def _read_if_small(path: Path, limit: int) -> tuple[bool, bytes | None]:
-    """(whether the file exists, its bytes if it has at most ``limit`` of them)."""
+def _read_if_small(path: Path, limit: int, byte_range: ByteRange | None) -> Piece | bool:
+    """What ``small_span`` reads of the file, else whether the file exists."""
     try:
         with path.open("rb") as file:
-            if os.fstat(file.fileno()).st_size > limit:
-                return True, None
-            return True, file.read()
+            size = os.fstat(file.fileno()).st_size
+            span = small_span(size, limit, byte_range)
+            if span is None:
+                return True
+            file.seek(span.start)
+            return Piece(file.read(len(span)), size, span.start)
     except FileNotFoundError:
-        return False, None
+        return False
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
