@@ -29,10 +29,11 @@ from magicshelf.resources import resources
 
 router = APIRouter(tags=["illustrations"])
 
-# Thumbnails (~60-90 KB) are read whole and sent in one piece: a StreamingResponse costs a
-# task group per answer and the blob API a thread hop per 64 KB chunk, far more than the
-# read itself. Larger renditions stream, so memory stays flat however many are in flight
-# and however slow the phones that fetch them.
+# Thumbnails (~60-90 KB) and short recordings are read whole and sent in one piece, and so
+# is a range up to this size of a larger blob (a player's next seconds): a
+# StreamingResponse costs a task group per answer and the blob API a thread hop per 64 KB
+# chunk, far more than the read itself. Larger answers stream, so memory stays flat
+# however many are in flight and however slow the phones that fetch them.
 WHOLE_BLOB_BYTES = 512 * 1024
 _IMMUTABLE: RawHeaders = [
     (b"cache-control", CACHE_CONTROL.encode()),
