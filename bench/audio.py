@@ -19,6 +19,8 @@ from typing import Any
 
 from tests.voices import corpus
 
+from bench import report
+
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
@@ -63,7 +65,7 @@ def _child(*args: str) -> dict[str, Any]:
 def run(out_dir: Path, seconds: float = 60) -> dict[str, Any]:
     """Process a ``seconds``-long recording in each format; the numbers, JSON-able."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    voice = corpus.speech(seconds + 2, spoken=((1, seconds + 1),))
+    voice = corpus.reading(seconds)
     jobs: dict[str, Any] = {}
     for kind in corpus.FORMATS:
         upload = out_dir / f"recording.{kind}"
@@ -76,27 +78,11 @@ def run(out_dir: Path, seconds: float = 60) -> dict[str, Any]:
     return {"seconds": seconds, "floor_rss_mb": _child()["peak_rss_mb"], "formats": jobs}
 
 
-def table(result: dict[str, Any]) -> str:
-    lines = [
-        f"{result['seconds']:g} s of speech; floor (imports only) "
-        f"{result['floor_rss_mb']:.0f} MB peak RSS",
-        f"{'format':<6} {'wall s':>7} {'cpu s':>6} {'RSS MB':>7} {'input B':>10} "
-        f"{'output B':>9} {'kB/min':>7}",
-    ]
-    for kind, job in result["formats"].items():
-        lines.append(
-            f"{kind:<6} {job['wall_s']:>7.2f} {job['cpu_s']:>6.2f} {job['peak_rss_mb']:>7.0f} "
-            f"{job['input_bytes']:>10,} {job['output_bytes']:>9,} "
-            f"{job['output_kb_per_minute']:>7.0f}"
-        )
-    return "\n".join(lines)
-
-
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60
     with tempfile.TemporaryDirectory(prefix="magicshelf-bench-audio-") as directory:
         result = run(Path(directory), seconds)
-    print(table(result))
+    print("\n".join(report.recordings(result)))
     print(json.dumps(result, indent=2))
 
 

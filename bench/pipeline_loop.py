@@ -1,9 +1,10 @@
-"""The upload baseline: the bare pipeline, ``process_image`` in a loop, no HTTP, no storage.
+"""The upload baseline: the bare pipeline in a loop, no HTTP, no storage.
 
 It runs as many threads as the app has render slots (MAGICSHELF_RENDER_SLOTS), each processing the
-same photo over and over until the time is up, and prints one JSON line with the
-throughput, per-image latencies and this process's peak RSS. Usage:
-``python -m bench.pipeline_loop PHOTO SECONDS THREADS``.
+same file over and over until the time is up (``process_image`` for a drawing,
+``process_audio`` for a recording), and prints one JSON line with the throughput, per-job
+latencies and this process's peak RSS. Usage:
+``python -m bench.pipeline_loop image|recording FILE SECONDS THREADS``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,26 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from magicshelf.illustrations.pipeline import process_image
+from magicshelf.settings import Settings
+from magicshelf.voices.pipeline import process_audio
 
-MAX_PIXELS = 40_000_000  # MagicShelf's default limit
+_DEFAULTS = Settings()  # the limits the app runs the pipelines with
+PIPELINES: dict[str, Callable[[Path], object]] = {
+    "image": lambda path: process_image(path, max_pixels=_DEFAULTS.max_image_pixels),
+    "recording": lambda path: process_audio(path, max_seconds=_DEFAULTS.max_audio_seconds),
+}
 
 
-def _worker(photo: Path, deadline: float, timings: list[float], lock: threading.Lock) -> None:
+def _worker(
+    job: Callable[[], object], deadline: float, timings: list[float], lock: threading.Lock
+) -> None:
     while time.perf_counter() < deadline:
         started = time.perf_counter()
-        process_image(photo, max_pixels=MAX_PIXELS)
+        job()
         with lock:
             timings.append(time.perf_counter() - started)
 
@@ -36,14 +46,19 @@ def _peak_rss_kib() -> int:
 
 
 def main(argv: list[str]) -> None:
-    photo, seconds, threads = Path(argv[0]), float(argv[1]), int(argv[2])
-    process_image(photo, max_pixels=MAX_PIXELS)  # warm-up: imports, codec tables
+    pipeline, sample = PIPELINES[argv[0]], Path(argv[1])
+    seconds, threads = float(argv[2]), int(argv[3])
+
+    def job() -> object:
+        return pipeline(sample)
+
+    job()  # warm-up: imports, codec tables
     timings: list[float] = []
     lock = threading.Lock()
     started = time.perf_counter()
     deadline = started + seconds
     pool = [
-        threading.Thread(target=_worker, args=(photo, deadline, timings, lock))
+        threading.Thread(target=_worker, args=(job, deadline, timings, lock))
         for _ in range(threads)
     ]
     for thread in pool:
@@ -55,7 +70,7 @@ def main(argv: list[str]) -> None:
     print(
         json.dumps(
             {
-                "images": len(timings),
+                "jobs": len(timings),
                 "seconds": round(elapsed, 3),
                 "rps": round(len(timings) / elapsed, 3),
                 "p50_ms": round(statistics.median(ordered) * 1000, 1),

@@ -36,7 +36,7 @@ def _ms(value: float) -> str:
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.1f} ms"
 
 
-_UNITS = {"e": "img/s", "h": "books/s"}
+_UNITS = {"e": "img/s", "e-audio": "rec/s", "h": "books/s"}
 
 
 def _unit(outcome: Json) -> str:
@@ -49,12 +49,12 @@ def _ratio(outcome: Json) -> str:
         return "–"
     if outcome["key"] == "h":  # one request stream a side: the time is what compares
         return f"time ×{a['mean_ms'] / b['mean_ms']:.2f}"
-    if outcome["key"] == "e":
+    if outcome["key"] in ("e", "e-audio"):
         # Runs before render slots had as many uploads in flight as pipeline threads, so
         # their mean latencies compared directly.
-        app = outcome["extra"].get("ms_per_image", a["mean_ms"])
-        bare = outcome["extra"].get("bare_ms_per_image", b["mean_ms"])
-        return f"time per image ×{app / bare:.2f}"
+        app = outcome["extra"].get("ms_per_job", a["mean_ms"])
+        bare = outcome["extra"].get("bare_ms_per_job", b["mean_ms"])
+        return f"time per upload ×{app / bare:.2f}"
     return f"{a['rps'] / b['rps']:.2f}× req/s; p99 {a['p99_ms'] / b['p99_ms']:.2f}×"
 
 
@@ -198,6 +198,7 @@ def render(results: Json, *, before: Json | None, notes: Path | None = None) -> 
     ]
     if notes.exists():
         lines += [notes.read_text().strip(), ""]
+    lines += recordings(results.get("audio"))
     lines += ["## Before and after the speed work", "", *_before_after(results, before)]
     lines += [
         "## The SQL of one book read",
@@ -228,6 +229,30 @@ def render(results: Json, *, before: Json | None, notes: Path | None = None) -> 
     return "\n".join(lines).rstrip() + "\n"
 
 
+def recordings(data: Json | None) -> list[str]:
+    """The section on bench/audio.py's numbers, if the run has them."""
+    if not data:
+        return []
+    lines = [
+        "## One recording, per input format",
+        "",
+        f"`bench/audio.py`: {data['seconds']:g} s of speech (the tests' synthetic voice, a "
+        "second of room hiss at each end) encoded as each browser or phone would, then "
+        "`process_audio` in a fresh process, so the peak RSS (VmHWM) is one job's. A process "
+        f"that only imports the pipeline peaks at {data['floor_rss_mb']:.0f} MB.",
+        "",
+        "| input | bytes in | wall | CPU | peak RSS | bytes out | kB per minute |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {kind} | {job['input_bytes']:,} | {job['wall_s']:.2f} s | {job['cpu_s']:.2f} s | "
+        f"{job['peak_rss_mb']:.0f} MB | {job['output_bytes']:,} | "
+        f"{job['output_kb_per_minute']:.0f} |"
+        for kind, job in data["formats"].items()
+    ]
+    return [*lines, ""]
+
+
 def _database(results: Json) -> list[str]:
     lines = [
         "## Database size and bulk seed",
@@ -246,11 +271,12 @@ def _database(results: Json) -> list[str]:
         "",
         "Bytes per book: `pg_total_relation_size('books') + "
         "pg_total_relation_size('pages')` (heap, indexes, TOAST) / count, after "
-        "`VACUUM ANALYZE`, images not included (they live in blob storage). Every seeded "
-        "book is finished: six pages, each with 1-4 sentences of text and a drawing "
-        "(three blob keys). Seed time: one transaction of binary COPY (50,000 books per "
-        "batch) plus `VACUUM ANALYZE`, codes generated included; then an untimed `CHECKPOINT`, "
-        "so no checkpoint writes the seed back during the reads.",
+        "`VACUUM ANALYZE`, images and sound not included (they live in blob storage). Every "
+        "seeded book is finished: six pages, each with 1-4 sentences of text, a drawing "
+        "(three blob keys) and a recording (one blob key and its length). Seed time: one "
+        "transaction of binary COPY (50,000 books per batch) plus `VACUUM ANALYZE`, codes "
+        "generated included; then an untimed `CHECKPOINT`, so no checkpoint writes the seed "
+        "back during the reads.",
         "",
     ]
     costs = [(name, results.get(f"read_cost_{name}")) for name in ("main", "scale")]

@@ -23,9 +23,24 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
-from bench import class_pdf, explain, machine, pg, profile, report, scenarios, seed, servers, sqllog
+from tests.voices import corpus
+
+from bench import (
+    audio,
+    class_pdf,
+    explain,
+    machine,
+    pg,
+    profile,
+    report,
+    scenarios,
+    seed,
+    servers,
+    sqllog,
+)
 from bench.net import fetch
 from bench.scenarios import Context, HarnessError, Outcome, Upload, expect
 from bench.wrk import Load
@@ -51,19 +66,33 @@ class Plan:
     drawing: tuple[int, int]
     photo: tuple[int, int, int]  # width, height, target bytes
     profile_seconds: float
+    recording_seconds: float  # the uploaded one, and each format's in bench.audio
 
     @staticmethod
     def from_env(smoke: bool) -> Plan:
         if smoke:
-            return Plan("smoke", 100, 2_000, 1, 1, 8, 4, 2, (1200, 900), (1600, 1200, 300_000), 1)
+            return Plan(
+                "smoke", 100, 2_000, 1, 1, 8, 4, 2, (1200, 900), (1600, 1200, 300_000), 1, 5
+            )
         quick = os.environ.get("BENCH_QUICK") == "1"
         scale = int(os.environ.get("BENCH_SCALE", 100_000 if quick else 1_000_000))
         if quick:
             return Plan(
-                "quick", 10_000, scale, 2, 4, 64, 32, 6, (3000, 2250), (4032, 3024, 2_000_000), 4
+                "quick",
+                10_000,
+                scale,
+                2,
+                4,
+                64,
+                32,
+                6,
+                (3000, 2250),
+                (4032, 3024, 2_000_000),
+                4,
+                60,
             )
         return Plan(
-            "full", 10_000, scale, 3, 8, 64, 32, 10, (3000, 2250), (4032, 3024, 2_000_000), 10
+            "full", 10_000, scale, 3, 8, 64, 32, 10, (3000, 2250), (4032, 3024, 2_000_000), 10, 60
         )
 
 
@@ -112,24 +141,35 @@ def write_inputs(files: Path, plan: Plan, seeded: list[str]) -> dict[str, Path]:
     photo = files / "phone-photo.jpg"
     photo.write_bytes(images.phone_photo(width, height, target_bytes=target))
     made["photo"] = photo
-    body = files / "upload.multipart"
+    made["upload"] = _multipart(photo, "IMG_0001.jpg", "image/jpeg")
+    # What Chrome's MediaRecorder sends from the studio.
+    reading = files / "reading.webm"
+    reading.write_bytes(corpus.encode(corpus.reading(plan.recording_seconds), "webm"))
+    made["reading"] = reading
+    made["upload_audio"] = _multipart(reading, "gravacao.webm", "audio/webm")
+    # Books 0-9 take the uploads: a drawing and a recording for each page.
+    for name, what in (("upload_paths", "illustration"), ("upload_audio_paths", "audio")):
+        made[name] = files / f"{name.replace('_', '-')}.txt"
+        made[name].write_text(
+            "".join(
+                f"/api/books/{codes.display(code)}/pages/{n}/{what}\n"
+                for code in seeded[:10]
+                for n in range(1, 7)
+            )
+        )
+    return made
+
+
+def _multipart(upload: Path, filename: str, content_type: str) -> Path:
+    """``upload`` as the body of a form with it as the field ``file``, in a file beside it."""
+    body = upload.with_suffix(".multipart")
     body.write_bytes(
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="IMG_0001.jpg"\r\n'
-        f"Content-Type: image/jpeg\r\n\r\n".encode()
-        + photo.read_bytes()
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n".encode()
+        + upload.read_bytes()
         + f"\r\n--{BOUNDARY}--\r\n".encode()
     )
-    made["upload"] = body
-    targets = files / "upload-paths.txt"
-    targets.write_text(
-        "".join(
-            f"/api/books/{codes.display(code)}/pages/{n}/illustration\n"
-            for code in seeded[:10]
-            for n in range(1, 7)
-        )
-    )
-    made["upload_paths"] = targets
-    return made
+    return body
 
 
 def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
@@ -153,8 +193,14 @@ def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
         drawings = asyncio.run(
             seed.store_drawings(media_root, width=plan.drawing[0], height=plan.drawing[1])
         )
+        log("recordings: 1 and 2.5 minutes of speech through the voices pipeline")
+        recording = asyncio.run(seed.store_recording(media_root, seconds=60))
+        # Past media.WHOLE_BLOB_BYTES, so /media streams its ranges from disk.
+        long_recording = asyncio.run(seed.store_recording(media_root, seconds=150))
         log(f"seeding {plan.books:,} books")
-        seeded = asyncio.run(seed.seed_books(main_url, count=plan.books, drawings=drawings))
+        seeded = asyncio.run(
+            seed.seed_books(main_url, count=plan.books, drawings=drawings, recording=recording)
+        )
         results["seed_main"] = {"books": plan.books, "seconds": seeded.seconds}
         size, count = asyncio.run(seed.database_bytes_per_book(main_url))
         results["bytes_main"] = {"bytes": size, "books": count, "per_book": size / count}
@@ -165,14 +211,19 @@ def main_run(plan: Plan, out: Path) -> tuple[dict[str, object], list[Outcome]]:
             outcomes += _main_scenarios(
                 cluster, ctx, plan, inputs, drawings, seeded.codes, results, out
             )
+            outcomes += _range_scenarios(cluster, ctx, recording, long_recording)
             outcomes.append(_access_log_cost(cluster, ctx, main_url, data_dir, inputs, out))
             sql = _capture_read_sql(cluster, ctx.app, seeded.codes[10])
             results["sql_read"] = sql["read"]
             results["sql_revalidate"] = sql["revalidate"]
             results["sql_stale"] = sql["stale"]
             results["rss_after_mb"] = servers.current_rss_kib(ctx.app.pid) / 1024
+        log(f"recordings: {plan.recording_seconds:g} s in each format, a fresh process each")
+        results["audio"] = audio.run(work / "audio", plan.recording_seconds)
         if plan.scale:
-            outcomes.append(_scale(cluster, plan, drawings, data_dir, out, results, outcomes[0]))
+            outcomes.append(
+                _scale(cluster, plan, drawings, recording, data_dir, out, results, outcomes[0])
+            )
     results["outcomes"] = [outcome_json(o) for o in outcomes]
     results["elapsed_seconds"] = round(time.monotonic() - started, 1)
     return results, outcomes
@@ -229,6 +280,9 @@ def _main_scenarios(
     # has only served reads, not from one that still holds a PDF render's memory.
     log("(e) upload a phone photo vs the bare pipeline")
     job = Upload(
+        "e",
+        "PUT …/pages/{n}/illustration, ~2 MB phone photo",
+        "image",
         inputs["photo"],
         inputs["upload"],
         f"multipart/form-data; boundary={BOUNDARY}",
@@ -237,6 +291,22 @@ def _main_scenarios(
     )
     cores = os.cpu_count() or 1
     slots = Settings().render_slots  # the app's default, as servers.magicshelf starts it
+    measured(
+        lambda: scenarios.upload(
+            ctx, job, in_flight=cores, slots=slots, seconds=plan.upload_seconds
+        )
+    )
+    log(f"(e-audio) upload a {plan.recording_seconds:g}-second recording vs the bare pipeline")
+    job = Upload(
+        "e-audio",
+        f"PUT …/pages/{{n}}/audio, {plan.recording_seconds:g} s of WebM/Opus from Chrome",
+        "recording",
+        inputs["reading"],
+        inputs["upload_audio"],
+        f"multipart/form-data; boundary={BOUNDARY}",
+        f"Bearer {seed.EDIT_KEY}",
+        inputs["upload_audio_paths"],
+    )
     measured(
         lambda: scenarios.upload(
             ctx, job, in_flight=cores, slots=slots, seconds=plan.upload_seconds
@@ -254,6 +324,30 @@ def _main_scenarios(
     measured(lambda: scenarios.create_books(ctx, inputs["create"], plan.create_connections))
     log("profile: py-spy on the app while (a) runs")
     results["profile"] = _profile(ctx, plan, inputs["books"], out)
+    return done
+
+
+def _range_scenarios(
+    cluster: pg.Cluster,
+    ctx: Context,
+    recording: seed.StoredRecording,
+    long_recording: seed.StoredRecording,
+) -> list[Outcome]:
+    done = []
+    # From memory a range costs what a thumbnail does, hence (c)'s floor. From disk, each
+    # is one thread hop of open, seek and read where nginx calls sendfile: measured, with
+    # no floor (0.15x after one hop replaced four and the stream; 0.08x before).
+    for key, stored, where, floor in (
+        ("c-range", recording, "from the memory cache", 0.3),
+        ("c-range-disk", long_recording, "read from disk", None),
+    ):
+        minutes = stored.duration_ms / 60_000
+        what = f"a {minutes:.1f}-minute recording ({stored.size:,} bytes) {where}"
+        log(f"({key}) byte ranges of {what} vs nginx")
+        ranges = partial(
+            scenarios.media_ranges, ctx, stored.key, outcome_key=key, what=what, floor=floor
+        )
+        done.append(_with_diagnostics(cluster, "bench_main", ranges))
     return done
 
 
@@ -343,6 +437,7 @@ def _scale(
     cluster: pg.Cluster,
     plan: Plan,
     drawings: list[seed.StoredDrawing],
+    recording: seed.StoredRecording,
     data_dir: Path,
     out: Path,
     results: dict[str, object],
@@ -352,7 +447,9 @@ def _scale(
     asyncio.run(cluster.create_database("bench_scale"))
     migrations.upgrade(Settings(database_url=url, data_dir=data_dir))
     log(f"scale: seeding {plan.scale:,} books")
-    seeded = asyncio.run(seed.seed_books(url, count=plan.scale, drawings=drawings, seed=2))
+    seeded = asyncio.run(
+        seed.seed_books(url, count=plan.scale, drawings=drawings, recording=recording, seed=2)
+    )
     log(f"scale: seeded in {seeded.seconds:.1f} s")
     results["seed_scale"] = {"books": plan.scale, "seconds": seeded.seconds}
     size, count = asyncio.run(seed.database_bytes_per_book(url))

@@ -1,4 +1,5 @@
-"""The scenarios of issue 5, (a) to (g): each checks its answers once, then measures.
+"""The scenarios, (a) to (g) and the range requests: each checks its answers once, then
+measures.
 
 A scenario first makes one request itself and refuses to measure if the answer is wrong
 (status, body, headers): a fast error page is not a result. Then wrk (or the pipeline
@@ -155,14 +156,20 @@ def access_log(ctx: Context, quiet: servers.Server, paths: Path) -> Outcome:
     logged, silent = fetch(ctx.app.base_url + path), fetch(quiet.base_url + path)
     expect(logged.status == 200 and silent.status == 200, f"GET {path}: {logged.status}")
     expect(logged.body == silent.body, "the app without its access log answers differently")
-    args = [str(paths), "plain"]
-    load = Load(ctx.connections, ctx.seconds)
-    a = _wrk(ctx, outcome, ctx.app, "paths.lua", args, load)
-    b = _wrk(ctx, outcome, quiet, "paths.lua", args, load)
-    outcome.rounds = ab.alternate(a, b, rounds=ctx.rounds, warm_up=lambda: _warm_up(a, b))
+    _against(ctx, outcome, quiet, "paths.lua", [str(paths), "plain"])
     _ratio_checks(outcome, rps_at_least=0.9, p99_at_most=None)
     outcome.notes.append("The lines go to a file (bench/results/…/logs), one write(2) each.")
     return outcome
+
+
+def _against(
+    ctx: Context, outcome: Outcome, baseline: servers.Server, script: str, args: list[str]
+) -> None:
+    """The app and ``baseline`` under the same load, in alternating rounds."""
+    load = Load(ctx.connections, ctx.seconds)
+    a = _wrk(ctx, outcome, ctx.app, script, args, load)
+    b = _wrk(ctx, outcome, baseline, script, args, load)
+    outcome.rounds = ab.alternate(a, b, rounds=ctx.rounds, warm_up=lambda: _warm_up(a, b))
 
 
 def media(ctx: Context, thumbnail_key: str) -> Outcome:
@@ -176,12 +183,43 @@ def media(ctx: Context, thumbnail_key: str) -> Outcome:
     outcome.extra["bytes"] = len(app.body)
     paths = ctx.files / "media-paths.tsv"
     paths.write_text(f"{path}\t-\n")
-    args = [str(paths), "plain"]
-    load = Load(ctx.connections, ctx.seconds)
-    a = _wrk(ctx, outcome, ctx.app, "paths.lua", args, load)
-    b = _wrk(ctx, outcome, ctx.nginx, "paths.lua", args, load)
-    outcome.rounds = ab.alternate(a, b, rounds=ctx.rounds, warm_up=lambda: _warm_up(a, b))
+    _against(ctx, outcome, ctx.nginx, "paths.lua", [str(paths), "plain"])
     _ratio_checks(outcome, rps_at_least=0.3, p99_at_most=None)
+    return outcome
+
+
+RANGE_BYTES = 64 * 1024
+
+
+def media_ranges(
+    ctx: Context, key: str, *, outcome_key: str, what: str, floor: float | None
+) -> Outcome:
+    """(c-range) GET /media/{key} of a recording in byte ranges, against nginx.
+
+    Safari fetches audio only in ranges (``bytes=0-1`` first, then pieces as it plays and
+    seeks): each request asks for RANGE_BYTES at a random offset of the file. ``floor`` is
+    the throughput ratio to meet, if any.
+    """
+    outcome = Outcome(
+        outcome_key, f"GET /media/{{key}} in 64 KiB ranges, {what}", "nginx, same file from disk"
+    )
+    path = f"/media/{key}"
+    whole = fetch(ctx.nginx.base_url + path)
+    expect(whole.status == 200, f"nginx GET {path}: {whole.status}")
+    size = len(whole.body)
+    expect(size > 1000 + RANGE_BYTES, f"{path} is too small for 64 KiB ranges: {size} bytes")
+    asked = {"Range": f"bytes=1000-{1000 + RANGE_BYTES - 1}"}
+    app, static = (fetch(s.base_url + path, headers=asked) for s in (ctx.app, ctx.nginx))
+    expect(app.status == 206 and static.status == 206, f"Range: {app.status}/{static.status}")
+    expect(app.body == static.body == whole.body[1000 : 1000 + RANGE_BYTES], "wrong bytes")
+    told = app.headers.get("content-range"), static.headers.get("content-range")
+    expect(told[0] == told[1], f"Content-Range {told[0]} (app) vs {told[1]} (nginx)")
+    outcome.extra["file bytes"] = size
+    _against(ctx, outcome, ctx.nginx, "ranges.lua", [path, str(size), str(RANGE_BYTES)])
+    for side, name in (("a", "MagicShelf"), ("b", "nginx")):
+        outcome.extra[f"MB/s, {name}"] = outcome.rounds.median(side)["rps"] * RANGE_BYTES / 1e6
+    if floor is not None:
+        _ratio_checks(outcome, rps_at_least=floor, p99_at_most=None)
     return outcome
 
 
@@ -205,30 +243,32 @@ def create_books(ctx: Context, body: Path, connections: int) -> Outcome:
 
 @dataclass(frozen=True)
 class Upload:
-    photo: Path  # the JPEG itself, for the bare pipeline
-    body: Path  # the same photo as a multipart/form-data body
+    key: str  # the outcome's: "e" for drawings, "e-audio" for recordings
+    title: str
+    kind: str  # what bench.pipeline_loop runs: "image" or "recording"
+    sample: Path  # the file itself, for the bare pipeline
+    body: Path  # the same file as a multipart/form-data body
     content_type: str
     authorization: str
     paths: Path  # PUT targets, one a line
 
 
 def upload(ctx: Context, job: Upload, *, in_flight: int, slots: int, seconds: float) -> Outcome:
-    """(e) PUT …/illustration with a ~2 MB phone photo, against the bare pipeline.
+    """(e) PUT a drawing or a recording, against the bare pipeline on the same file.
 
-    ``in_flight`` uploads are sent at once; the app renders ``slots`` of them at a time, so
-    the bare pipeline runs ``slots`` threads.
+    ``in_flight`` uploads are sent at once; the app processes ``slots`` of them at a time
+    (its render slots, which pictures and recordings share), so the bare pipeline runs
+    ``slots`` threads.
     """
-    outcome = Outcome(
-        "e",
-        "PUT …/pages/{n}/illustration, ~2 MB phone photo",
-        f"bare process_image loop, {slots} thread{'s' if slots > 1 else ''}",
-    )
+    threads = f"{slots} thread{'s' if slots > 1 else ''}"
+    outcome = Outcome(job.key, job.title, f"bare pipeline loop ({job.kind}), {threads}")
     target = job.paths.read_text().split("\n", 1)[0]
     answer = fetch(
         ctx.app.base_url + target,
         method="PUT",
         body=job.body.read_bytes(),
         headers={"Content-Type": job.content_type, "Authorization": job.authorization},
+        timeout=60,
     )
     expect(answer.status == 200, f"PUT {target}: {answer.status} {answer.body[:200]!r}")
     args = ["PUT", str(job.body), job.content_type, job.authorization, str(job.paths)]
@@ -239,7 +279,8 @@ def upload(ctx: Context, job: Upload, *, in_flight: int, slots: int, seconds: fl
             sys.executable,
             "-m",
             "bench.pipeline_loop",
-            str(job.photo),
+            job.kind,
+            str(job.sample),
             f"{seconds:g}",
             str(slots),
         ]
@@ -251,7 +292,7 @@ def upload(ctx: Context, job: Upload, *, in_flight: int, slots: int, seconds: fl
             check=True,
             cwd=servers.REPO,
         )
-        command = "python -m bench.pipeline_loop PHOTO SECONDS THREADS"
+        command = f"python -m bench.pipeline_loop {job.kind} FILE SECONDS THREADS"
         if command not in outcome.commands:
             outcome.commands.append(command)
         numbers: Numbers = json.loads(done.stdout)
@@ -263,24 +304,24 @@ def upload(ctx: Context, job: Upload, *, in_flight: int, slots: int, seconds: fl
     outcome.rounds = ab.alternate(a, b, rounds=ctx.rounds, warm_up=lambda: None)
     peak = servers.peak_rss_kib(ctx.app.pid) / 1024
     outcome.extra["peak_rss_mb"] = peak
-    # Time per image = mean latency / requests in flight (Little's law): exact in steady
+    # Time per job = mean latency / requests in flight (Little's law): exact in steady
     # state, and unlike req/s not cut short by the requests in flight when wrk stops.
-    app_per_image = outcome.rounds.median("a")["mean_ms"] / in_flight
-    bare_per_image = outcome.rounds.median("b")["mean_ms"] / slots
-    outcome.extra["ms_per_image"] = app_per_image
-    outcome.extra["bare_ms_per_image"] = bare_per_image
-    overhead = ab.ratio(app_per_image, bare_per_image) - 1
+    app_per_job = outcome.rounds.median("a")["mean_ms"] / in_flight
+    bare_per_job = outcome.rounds.median("b")["mean_ms"] / slots
+    outcome.extra["ms_per_job"] = app_per_job
+    outcome.extra["bare_ms_per_job"] = bare_per_job
+    overhead = ab.ratio(app_per_job, bare_per_job) - 1
     outcome.checks.append(
-        Check("HTTP overhead (time per image)", overhead, "<= 0.15", overhead <= 0.15)
+        Check(f"HTTP overhead (time per {job.kind})", overhead, "<= 0.15", overhead <= 0.15)
     )
     outcome.checks.append(
         Check("worker peak RSS while uploading (MB)", peak, "<= 200", peak <= 200)
     )
     outcome.notes.append(
-        f"{in_flight} uploads in flight; the worker renders {slots} at a time "
+        f"{in_flight} uploads in flight; the worker processes {slots} at a time "
         "(MAGICSHELF_RENDER_SLOTS) while the others wait with their bytes on disk, and the "
-        f"bare pipeline runs {slots} thread{'s' if slots > 1 else ''}. Overhead compares time "
-        "per image: mean latency divided by the requests in flight on each side."
+        f"bare pipeline runs {threads}. Overhead compares time per {job.kind}: mean latency "
+        "divided by the requests in flight on each side."
     )
     return outcome
 

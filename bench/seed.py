@@ -1,10 +1,11 @@
-"""Bulk-seed finished books (six pages, each with text and a drawing) straight into PostgreSQL.
+"""Bulk-seed finished books (six pages, each with text, a drawing and a recording) into
+PostgreSQL.
 
 Rows are written as the app stores them (same tables, same columns, six page rows per
-book, illustrations as blob keys) but with binary COPY instead of the API, so a million
-books take a minute, not hours. The drawings are made once, run through the app's own
-pipeline and stored with its LocalStorage, and every seeded page points at one of them
-(content-addressed blobs are shared like that in production too).
+book, drawings and recordings as blob keys) but with binary COPY instead of the API, so a
+million books take a minute, not hours. The drawings and the recording are made once, run
+through the app's own pipelines and stored with its LocalStorage, and every seeded page
+points at them (content-addressed blobs are shared like that in production too).
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from types import SimpleNamespace
 from typing import cast
 
 import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+from tests.voices import corpus
 
 from bench import images
 from magicshelf.books import codes
-from magicshelf.books.models import ILLUSTRATION_COLUMNS, PAGE_COUNT, Book
+from magicshelf.books.models import AUDIO_COLUMNS, ILLUSTRATION_COLUMNS, PAGE_COUNT, Book
 from magicshelf.books.present import etag
 from magicshelf.illustrations.pipeline import process_image
 from magicshelf.illustrations.storage import LocalStorage, key_for
 from magicshelf.tokens import token_hash
+from magicshelf.voices.pipeline import process_audio
 
 # Every seeded book opens with this key, so upload scenarios can edit any of them.
 EDIT_KEY = "bench-edit-key-not-secret-0123456789abcdefghijklmnopqrstuv"
@@ -54,7 +57,7 @@ BOOK_COLUMNS = (
     "created_at",
     "updated_at",
 )
-PAGE_COLUMNS = ("id", "book_id", "number", "text", *ILLUSTRATION_COLUMNS)
+PAGE_COLUMNS = ("id", "book_id", "number", "text", *ILLUSTRATION_COLUMNS, *AUDIO_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,25 @@ async def store_drawings(root: Path, *, width: int, height: int) -> list[StoredD
     return stored
 
 
+@dataclass(frozen=True)
+class StoredRecording:
+    key: str
+    size: int  # bytes stored
+    duration_ms: int
+
+
+async def store_recording(root: Path, *, seconds: float) -> StoredRecording:
+    """``seconds`` of speech (the tests' corpus) through the real pipeline into the storage."""
+    voice = corpus.reading(seconds)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reading.wav"
+        path.write_bytes(corpus.encode(voice, "wav"))
+        out = await asyncio.to_thread(process_audio, path, max_seconds=int(seconds) + 60)
+    key = key_for(out.data, "m4a")
+    await LocalStorage(root).put(key, out.data)
+    return StoredRecording(key, len(out.data), round(out.duration_seconds * 1000))
+
+
 def unique_codes(count: int, rng: random.Random) -> list[str]:
     """Valid magic codes (check symbol included), drawn from a seeded generator."""
     found: set[str] = set()
@@ -117,9 +139,17 @@ class Seeded:
 
 
 async def seed_books(
-    url: str, *, count: int, drawings: list[StoredDrawing], seed: int = 1
+    url: str,
+    *,
+    count: int,
+    drawings: list[StoredDrawing],
+    recording: StoredRecording | None = None,
+    seed: int = 1,
 ) -> Seeded:
-    """Replace all books with ``count`` seeded ones, in one transaction; timed end to end."""
+    """Replace all books with ``count`` seeded ones, in one transaction; timed end to end.
+
+    Every page plays ``recording`` when one is given, else has none.
+    """
     rng = random.Random(seed)
     started = time.perf_counter()
     all_codes = unique_codes(count, rng)
@@ -132,7 +162,7 @@ async def seed_books(
             await connection.execute("TRUNCATE books, pages RESTART IDENTITY CASCADE")
             for start in range(0, count, BATCH_BOOKS):
                 batch = all_codes[start : start + BATCH_BOOKS]
-                books, pages = _rows(batch, start, rng, now, key_hash, drawings)
+                books, pages = _rows(batch, start, rng, now, key_hash, drawings, recording)
                 await connection.copy_records_to_table("books", records=books, columns=BOOK_COLUMNS)
                 await connection.copy_records_to_table("pages", records=pages, columns=PAGE_COLUMNS)
             await connection.execute(f"SELECT setval('books_id_seq', {count})")
@@ -154,6 +184,7 @@ def _rows(
     now: datetime,
     key_hash: str,
     drawings: list[StoredDrawing],
+    recording: StoredRecording | None,
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     books: list[tuple[object, ...]] = []
     pages: list[tuple[object, ...]] = []
@@ -186,6 +217,7 @@ def _rows(
                     art.width,
                     art.height,
                     art.content_type,
+                    *((recording.key, recording.duration_ms) if recording else (None, None)),
                 )
             )
     return books, pages

@@ -53,6 +53,11 @@ def speech(
     return _generated(_over_hiss(_VOICE, spoken, gain), seconds, channels)
 
 
+def reading(seconds: float) -> list[AudioFrame]:
+    """A child reading for ``seconds``, with a second of the room's hiss before and after."""
+    return speech(seconds + 2, spoken=((1, seconds + 1),))
+
+
 def clipped(
     seconds: float = 5, *, spoken: Sequence[tuple[float, float]] = ((1, 4),)
 ) -> list[AudioFrame]:
