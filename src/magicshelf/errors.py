@@ -376,7 +376,7 @@ class ServiceUnavailable(MagicShelfError):
 class StorageFull(MagicShelfError):
     status, slug, title = 507, "storage-full", "There is no room left on the server"
 
-    def __init__(self, what: str = "drawing") -> None:
+    def __init__(self, what: str = "file") -> None:
         super().__init__(
             f"The {what} was not saved because the server's storage is full. The school's "
             f"operator has to free some space; then send the {what} again."

@@ -13,8 +13,10 @@ import httpx
 from magicshelf.app import create_app
 from tests.conftest import make_settings
 from tests.faults.shelf import PROBLEM, audit, drawing_png
+from tests.voices import corpus
 
 NEW_BOOK = {"title": "O dragão azul", "author": "Ana", "teacher": "Profa. Rita"}
+RECORDING = corpus.encode(corpus.reading(2), "webm")
 
 
 @contextmanager
@@ -65,8 +67,17 @@ async def test_full_media_disk(tmp_path: Path, database_url: str) -> None:
                 assert full.status_code == 507, full.text
                 assert full.headers["content-type"] == PROBLEM
                 assert full.json()["type"] == "/problems/storage-full"
+                assert "The drawing was not saved" in full.json()["detail"]
+                voice = await client.put(
+                    f"/api/books/{book['magic_code']}/pages/2/audio",
+                    headers=auth,
+                    files={"file": ("voz.webm", RECORDING, "audio/webm")},
+                )
+                assert (voice.status_code, voice.json()["type"]) == (507, "/problems/storage-full")
+                assert "The recording was not saved" in voice.json()["detail"]
                 read = (await client.get(f"/api/books/{book['magic_code']}")).json()
                 assert read["pages"][1]["illustration"] is None  # no row points anywhere new
+                assert read["pages"][1]["audio"] is None
                 assert await audit(settings) == []  # no .tmp- files, every row's blob whole
 
                 filler.unlink()

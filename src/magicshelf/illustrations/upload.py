@@ -204,6 +204,9 @@ async def spooled_upload(
     )
     try:
         yield path
+    except StorageFull as full:
+        # The storage knows it is full, not what it was asked to keep: the upload does.
+        raise StorageFull(kind.noun) from full
     finally:
         path.unlink(missing_ok=True)
 

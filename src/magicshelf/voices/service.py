@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from magicshelf.books.models import AUDIO_COLUMNS, Book, Page
 from magicshelf.books.service import page_of, touch
-from magicshelf.errors import StorageFull
 from magicshelf.illustrations.storage import BlobStorage, key_for
 from magicshelf.renderer import Renderer
 from magicshelf.voices.pipeline import process_audio
@@ -33,10 +32,7 @@ async def add_recording(
     """Process the recording at ``path`` (on a render slot), store it, point the page at it."""
     recording = await renderer.run(process_audio, path, max_seconds=max_seconds)
     key = key_for(recording.data, "m4a")
-    try:
-        await storage.put(key, recording.data)
-    except StorageFull as full:
-        raise StorageFull("recording") from full
+    await storage.put(key, recording.data)
     page = page_of(book, number)
     page.audio_key = key
     # At least 1 ms: a stored recording always plays for some time (the CHECK holds to it).

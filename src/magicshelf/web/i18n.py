@@ -328,8 +328,8 @@ PT: Final[dict[str, str]] = {
     "turma, use um CSV ou cole os nomes.",
     "js.problem.service-unavailable": "O MagicShelf está fora do ar por um instante. Espere "
     "alguns segundos e tente de novo.",
-    "js.problem.storage-full": "O desenho não foi salvo: o espaço para imagens acabou. Avise "
-    "a escola e envie de novo mais tarde.",
+    "js.problem.storage-full": "Não deu para salvar: o espaço do servidor acabou. Avise a "
+    "escola e envie de novo mais tarde.",
     # By the API's field error codes (errors.FIELD_ERROR_CODES), with their params.
     "js.field.required": "Preencha este campo.",
     "js.field.empty": "Este campo não pode ficar vazio.",
