@@ -52,6 +52,19 @@ def test_the_two_minute_tour_runs_as_written(empty_database_url: str, tmp_path: 
     assert '"type":"/problems/invalid-magic-code"' in run.stdout
     for pdf in ("livro.pdf", "livro-dobrar.pdf"):
         assert (folder / pdf).read_bytes().startswith(b"%PDF-"), pdf
+    # Page 1's recording: the WAV made in the tour, stored as AAC, then a range of it.
+    answer = re.search(r'\{"url":"/media/[0-9a-f]{64}\.m4a",[^}]*\}', run.stdout)
+    assert answer, run.stdout
+    recording = json.loads(answer.group())
+    assert recording["content_type"] == "audio/mp4"
+    assert 1.9 <= recording["duration_seconds"] <= 2.1
+    # The range's headers follow (text mode has turned their CRLFs into newlines).
+    headers = run.stdout[answer.end() :].split("\n\n")[0].lower().splitlines()
+    assert headers[0] == "http/1.1 206 partial content", headers
+    assert any(re.fullmatch(r"content-range: bytes 0-1/\d+", line) for line in headers), headers
+    assert "accept-ranges: bytes" in headers
+    assert "content-type: audio/mp4" in headers
+    assert "content-length: 2" in headers
 
 
 def test_the_class_tour_runs_as_written(empty_database_url: str, tmp_path: Path) -> None:
