@@ -16,7 +16,6 @@ from magicshelf.books.models import AUDIO_COLUMNS, Book, Page
 from magicshelf.books.service import page_of, touch
 from magicshelf.illustrations.storage import BlobStorage, key_for
 from magicshelf.renderer import Renderer
-from magicshelf.voices.pipeline import process_audio
 
 
 async def add_recording(
@@ -30,6 +29,10 @@ async def add_recording(
     renderer: Renderer,
 ) -> Page:
     """Process the recording at ``path`` (on a render slot), store it, point the page at it."""
+    # PyAV and FFmpeg's libraries add ~17 MB to a worker: only those that take a recording
+    # load them, so workers that serve families stay small.
+    from magicshelf.voices.pipeline import process_audio
+
     recording = await renderer.run(process_audio, path, max_seconds=max_seconds)
     key = key_for(recording.data, "m4a")
     await storage.put(key, recording.data)
