@@ -17,15 +17,22 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from magicshelf.illustrations.pipeline import process_image
 from magicshelf.settings import Settings
-from magicshelf.voices.pipeline import process_audio
 
 _DEFAULTS = Settings()  # the limits the app runs the pipelines with
-PIPELINES: dict[str, Callable[[Path], object]] = {
-    "image": lambda path: process_image(path, max_pixels=_DEFAULTS.max_image_pixels),
-    "recording": lambda path: process_audio(path, max_seconds=_DEFAULTS.max_audio_seconds),
-}
+
+
+def _pipeline(kind: str) -> Callable[[Path], object]:
+    """The pipeline of ``kind``, and only it imported: the peak RSS is that pipeline's."""
+    if kind == "image":
+        from magicshelf.illustrations.pipeline import process_image
+
+        return lambda path: process_image(path, max_pixels=_DEFAULTS.max_image_pixels)
+    if kind == "recording":
+        from magicshelf.voices.pipeline import process_audio
+
+        return lambda path: process_audio(path, max_seconds=_DEFAULTS.max_audio_seconds)
+    raise SystemExit(f"no pipeline for {kind!r}: image or recording")
 
 
 def _worker(
@@ -46,7 +53,7 @@ def _peak_rss_kib() -> int:
 
 
 def main(argv: list[str]) -> None:
-    pipeline, sample = PIPELINES[argv[0]], Path(argv[1])
+    pipeline, sample = _pipeline(argv[0]), Path(argv[1])
     seconds, threads = float(argv[2]), int(argv[3])
 
     def job() -> object:
