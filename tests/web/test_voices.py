@@ -158,8 +158,8 @@ def voice_status(editor: Locator) -> Locator:
 
 
 @pytest.mark.parametrize("device", ["desktop"], indirect=True)
-def test_a_teacher_records_a_page_listens_and_sends_it(
-    tab: Page, live_server: str, device: str
+def test_a_teacher_records_a_page_listens_and_sends_it_and_a_family_plays_it(
+    tab: Page, microphone_browser: Browser, live_server: str, device: str
 ) -> None:
     book = make_book(live_server)
     editor = open_in_studio(tab, book)
@@ -202,6 +202,38 @@ def test_a_teacher_records_a_page_listens_and_sends_it(
     assert served.headers["content-type"] == "audio/mp4"
     assert served.body()[4:8] == b"ftyp"  # an MP4 file, whatever the browser recorded
     screenshot(tab, "studio-recorded", device)
+
+    # At home, in a browser of its own, the family plays what the teacher recorded.
+    home = new_context(microphone_browser, live_server, device)
+    # The reader's one player lives outside the document: keep a hand on what plays.
+    home.add_init_script(
+        """window.playing = new Set();
+        const play = HTMLMediaElement.prototype.play;
+        HTMLMediaElement.prototype.play = function () {
+            playing.add(this);
+            return play.call(this);
+        };"""
+    )
+    try:
+        with checked_page(home) as reader:
+            reader.goto(f"/read/{book.code}?page=1")
+            listen = reader.locator("#page-1").get_by_role("button", name="Ouvir esta página")
+            listen.click()
+            expect(listen).to_have_attribute("aria-pressed", "true")
+            reader.wait_for_function(
+                """url => [...playing].some(
+                    audio => audio.src.endsWith(url) && audio.currentTime > 0.5
+                )""",
+                arg=audio["url"],
+            )
+            expect(listen).to_have_attribute("aria-pressed", "false", timeout=LISTENING_MS)
+            # The whole book: page 1 plays, and when it ends the book turns to its end.
+            book_button(reader).click()
+            expect(where(reader)).to_have_text("Página 1 de 6")
+            expect(where(reader)).to_have_text("Fim", timeout=LISTENING_MS)
+            expect(reader.locator("[data-voice-error]")).to_have_text("")
+    finally:
+        home.close()
 
 
 @pytest.mark.parametrize("device", ["desktop"], indirect=True)
