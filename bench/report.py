@@ -329,12 +329,13 @@ def _settings(results: Json) -> list[str]:
 
 REPRODUCE = [
     "```sh",
-    "make bench                  # full run (~8 min here): this report + bench/results/full/",
+    "make bench                  # full run (~14 min here): this report + bench/results/full/",
     "BENCH_QUICK=1 make bench    # shorter rounds, 100,000 books for the scale part",
     "BENCH_SCALE=200000 make bench",
-    "make bench-smoke            # ~40 s; checks the harness, writes bench/results/smoke/",
+    "make bench-smoke            # ~90 s; checks the harness, writes bench/results/smoke/",
     "python -m bench.stack_cost  # CPU per request through the ASGI stack (NOTES.md)",
     "python -m bench.class_pdf   # (h) alone, in ~30 s: a class of 30 books in one PDF",
+    "python -m bench.audio [SECONDS]  # one recording per input format: time, memory, bytes",
     "python -m bench.report      # REPORT.md again from bench/results/full/ (after NOTES.md edits)",
     "```",
     "",
