@@ -83,9 +83,12 @@ def microphone_browser(
 
 
 @contextmanager
-def allowed_tab(browser: Browser, server: str, device: str) -> Iterator[Page]:
-    """A tab allowed to use the microphone, as after the teacher clicked "Allow"."""
-    context = new_context(browser, server, device, permissions=["microphone"])
+def own_tab(
+    browser: Browser, server: str, device: str, *, permissions: tuple[str, ...] = ()
+) -> Iterator[Page]:
+    """A tab in a browser context of its own: ``("microphone",)`` as after the teacher
+    clicked "Allow"; none as after "Block", or as at home, where nobody records."""
+    context = new_context(browser, server, device, permissions=list(permissions))
     try:
         with checked_page(context) as page:
             yield page
@@ -95,7 +98,7 @@ def allowed_tab(browser: Browser, server: str, device: str) -> Iterator[Page]:
 
 @pytest.fixture
 def tab(microphone_browser: Browser, live_server: str, device: str) -> Iterator[Page]:
-    with allowed_tab(microphone_browser, live_server, device) as page:
+    with own_tab(microphone_browser, live_server, device, permissions=("microphone",)) as page:
         yield page
 
 
@@ -204,36 +207,32 @@ def test_a_teacher_records_a_page_listens_and_sends_it_and_a_family_plays_it(
     screenshot(tab, "studio-recorded", device)
 
     # At home, in a browser of its own, the family plays what the teacher recorded.
-    home = new_context(microphone_browser, live_server, device)
-    # The reader's one player lives outside the document: keep a hand on what plays.
-    home.add_init_script(
-        """window.playing = new Set();
-        const play = HTMLMediaElement.prototype.play;
-        HTMLMediaElement.prototype.play = function () {
-            playing.add(this);
-            return play.call(this);
-        };"""
-    )
-    try:
-        with checked_page(home) as reader:
-            reader.goto(f"/read/{book.code}?page=1")
-            listen = reader.locator("#page-1").get_by_role("button", name="Ouvir esta página")
-            listen.click()
-            expect(listen).to_have_attribute("aria-pressed", "true")
-            reader.wait_for_function(
-                """url => [...playing].some(
-                    audio => audio.src.endsWith(url) && audio.currentTime > 0.5
-                )""",
-                arg=audio["url"],
-            )
-            expect(listen).to_have_attribute("aria-pressed", "false", timeout=LISTENING_MS)
-            # The whole book: page 1 plays, and when it ends the book turns to its end.
-            book_button(reader).click()
-            expect(where(reader)).to_have_text("Página 1 de 6")
-            expect(where(reader)).to_have_text("Fim", timeout=LISTENING_MS)
-            expect(reader.locator("[data-voice-error]")).to_have_text("")
-    finally:
-        home.close()
+    with own_tab(microphone_browser, live_server, device) as reader:
+        # The reader's one player lives outside the document: keep a hand on what plays.
+        reader.add_init_script(
+            """window.playing = new Set();
+            const play = HTMLMediaElement.prototype.play;
+            HTMLMediaElement.prototype.play = function () {
+                playing.add(this);
+                return play.call(this);
+            };"""
+        )
+        reader.goto(f"/read/{book.code}?page=1")
+        listen = reader.locator("#page-1").get_by_role("button", name="Ouvir esta página")
+        listen.click()
+        expect(listen).to_have_attribute("aria-pressed", "true")
+        reader.wait_for_function(
+            """url => [...playing].some(
+                audio => audio.src.endsWith(url) && audio.currentTime > 0.5
+            )""",
+            arg=audio["url"],
+        )
+        expect(listen).to_have_attribute("aria-pressed", "false", timeout=LISTENING_MS)
+        # The whole book: page 1 plays, and when it ends the book turns to its end.
+        book_button(reader).click()
+        expect(where(reader)).to_have_text("Página 1 de 6")
+        expect(where(reader)).to_have_text("Fim", timeout=LISTENING_MS)
+        expect(reader.locator("[data-voice-error]")).to_have_text("")
 
 
 @pytest.mark.parametrize("device", ["desktop"], indirect=True)
@@ -241,7 +240,9 @@ def test_the_studio_stops_recording_by_itself_before_the_limit(
     microphone_browser: Browser, short_limit_server: str, device: str
 ) -> None:
     book = make_book(short_limit_server)
-    with allowed_tab(microphone_browser, short_limit_server, device) as tab:
+    with own_tab(
+        microphone_browser, short_limit_server, device, permissions=("microphone",)
+    ) as tab:
         editor = open_in_studio(tab, book)
         status = voice_status(editor)
         # Each change of the status, on the page's own clock: when recording began, and
@@ -286,22 +287,18 @@ def test_a_refused_microphone_is_explained(
 ) -> None:
     # No microphone permission: Chromium refuses getUserMedia (NotAllowedError), as when
     # the teacher blocks the microphone for the site.
-    context = new_context(microphone_browser, live_server, device)
-    try:
-        with checked_page(context) as page:
-            editor = open_in_studio(page, make_book(live_server), number=2)
-            record = editor.get_by_role("button", name="Gravar", exact=True)
-            record.click()
-            expect(editor.get_by_role("alert")).to_have_text(
-                "O navegador não deixou usar o microfone. Permita o microfone para este "
-                "site e tente de novo, ou envie um arquivo de áudio."
-            )
-            expect(record).to_be_visible()
-            expect(record).to_be_focused()
-            expect(editor.get_by_role("button", name="Parar")).to_be_hidden()
-            expect(editor.get_by_text("Enviar arquivo de áudio")).to_be_visible()
-    finally:
-        context.close()
+    with own_tab(microphone_browser, live_server, device) as page:
+        editor = open_in_studio(page, make_book(live_server), number=2)
+        record = editor.get_by_role("button", name="Gravar", exact=True)
+        record.click()
+        expect(editor.get_by_role("alert")).to_have_text(
+            "O navegador não deixou usar o microfone. Permita o microfone para este "
+            "site e tente de novo, ou envie um arquivo de áudio."
+        )
+        expect(record).to_be_visible()
+        expect(record).to_be_focused()
+        expect(editor.get_by_role("button", name="Parar")).to_be_hidden()
+        expect(editor.get_by_text("Enviar arquivo de áudio")).to_be_visible()
 
 
 @pytest.mark.parametrize("device", ["phone"], indirect=True)
