@@ -246,7 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "demo", help="create a sample book, and a demo teacher with a class"
     ).set_defaults(handler=_demo)
-    gc = commands.add_parser("gc", help="delete stored images that no page uses any more")
+    gc = commands.add_parser(
+        "gc", help="delete stored drawings and recordings that no page uses any more"
+    )
     gc.add_argument(
         "--grace",
         type=int,
