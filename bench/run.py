@@ -278,40 +278,20 @@ def _main_scenarios(
     measured(lambda: scenarios.media(ctx, drawings[0].thumbnail_key))
     # Uploads come before the PDFs: the peak RSS they measure starts from a worker that
     # has only served reads, not from one that still holds a PDF render's memory.
-    log("(e) upload a phone photo vs the bare pipeline")
-    job = Upload(
-        "e",
-        "PUT …/pages/{n}/illustration, ~2 MB phone photo",
-        "image",
-        inputs["photo"],
-        inputs["upload"],
-        f"multipart/form-data; boundary={BOUNDARY}",
-        f"Bearer {seed.EDIT_KEY}",
-        inputs["upload_paths"],
-    )
     cores = os.cpu_count() or 1
     slots = Settings().render_slots  # the app's default, as servers.magicshelf starts it
-    measured(
-        lambda: scenarios.upload(
-            ctx, job, in_flight=cores, slots=slots, seconds=plan.upload_seconds
+    for job in _uploads(plan, inputs):
+        log(f"({job.key}) {job.title} vs the bare pipeline")
+        measured(
+            partial(
+                scenarios.upload,
+                ctx,
+                job,
+                in_flight=cores,
+                slots=slots,
+                seconds=plan.upload_seconds,
+            )
         )
-    )
-    log(f"(e-audio) upload a {plan.recording_seconds:g}-second recording vs the bare pipeline")
-    job = Upload(
-        "e-audio",
-        f"PUT …/pages/{{n}}/audio, {plan.recording_seconds:g} s of WebM/Opus from Chrome",
-        "recording",
-        inputs["reading"],
-        inputs["upload_audio"],
-        f"multipart/form-data; boundary={BOUNDARY}",
-        f"Bearer {seed.EDIT_KEY}",
-        inputs["upload_audio_paths"],
-    )
-    measured(
-        lambda: scenarios.upload(
-            ctx, job, in_flight=cores, slots=slots, seconds=plan.upload_seconds
-        )
-    )
     log("(f) reader page")
     measured(lambda: scenarios.reader(ctx, inputs["reader"]))
     log("(g) PDF with six drawings")
@@ -327,6 +307,35 @@ def _main_scenarios(
     return done
 
 
+def _uploads(plan: Plan, inputs: dict[str, Path]) -> list[Upload]:
+    """(e) a phone photo and (e-audio) a recording, each PUT to the pages of books 0-9."""
+    form = f"multipart/form-data; boundary={BOUNDARY}"
+    key = f"Bearer {seed.EDIT_KEY}"
+    seconds = f"{plan.recording_seconds:g}"
+    return [
+        Upload(
+            "e",
+            "PUT …/pages/{n}/illustration, ~2 MB phone photo",
+            "image",
+            inputs["photo"],
+            inputs["upload"],
+            form,
+            key,
+            inputs["upload_paths"],
+        ),
+        Upload(
+            "e-audio",
+            f"PUT …/pages/{{n}}/audio, {seconds} s of WebM/Opus from Chrome",
+            "recording",
+            inputs["reading"],
+            inputs["upload_audio"],
+            form,
+            key,
+            inputs["upload_audio_paths"],
+        ),
+    ]
+
+
 def _range_scenarios(
     cluster: pg.Cluster,
     ctx: Context,
@@ -336,7 +345,8 @@ def _range_scenarios(
     done = []
     # From memory a range costs what a thumbnail does, hence (c)'s floor. From disk, each
     # is one thread hop of open, seek and read where nginx calls sendfile: measured, with
-    # no floor (0.15x after one hop replaced four and the stream; 0.08x before).
+    # no floor (0.10-0.12x in full runs once one hop replaced four and the stream; ~0.08x
+    # before).
     for key, stored, where, floor in (
         ("c-range", recording, "from the memory cache", 0.3),
         ("c-range-disk", long_recording, "read from disk", None),
