@@ -9,7 +9,8 @@ import time
 import pytest
 from redis.asyncio import Redis
 
-from magicshelf.limits.made import REDIS_RETRY_SECONDS, REDIS_TIMEOUT_SECONDS, windows
+from magicshelf.limits.made import windows
+from magicshelf.limits.shared import REDIS_RETRY_SECONDS, REDIS_TIMEOUT_SECONDS
 from magicshelf.limits.window import Decision
 from tests.redisserver import redis_server
 

@@ -9,7 +9,7 @@ import httpx
 import redis
 
 from magicshelf.books import codes
-from magicshelf.limits.made import REDIS_RETRY_SECONDS
+from magicshelf.limits.shared import REDIS_RETRY_SECONDS
 from tests.redisserver import redis_server
 from tests.served import served
 

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from magicshelf.limits.made import redis_client
 from magicshelf.limits.memory import MemoryWindow
 from magicshelf.limits.redis_window import RedisWindow
+from magicshelf.limits.shared import redis_client
 from magicshelf.limits.window import Window
 
 

@@ -6,12 +6,13 @@ import io
 import tempfile
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from pypdf import PdfReader
 
 from magicshelf.printing.pdf import PrintBook, render_pdf
-from magicshelf.printing.stitch import PdfStitcher, collected_when_done
+from magicshelf.printing.stitch import PdfStitcher
 from tests.printing.paper import page_image, pdftotext, reader
 from tests.printing.test_pdf import A5_POINTS, drawing, images_on, make_book, resources
 
@@ -106,8 +107,7 @@ def test_memory_holds_one_book_not_the_class() -> None:
         def stitch_all() -> None:
             stitcher = PdfStitcher(output)
             for n in range(books):
-                with collected_when_done():
-                    stitcher.append(render_pdf(book(n)))
+                stitcher.append_made(partial(render_pdf, book(n)))
             stitcher.finish(title="3º ano B", author="Ana")
 
         peak = tracemalloc_peak(stitch_all)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import math
 import struct
-import subprocess
-import sys
 import wave
 from collections.abc import AsyncIterator
 from typing import Any
@@ -201,18 +199,3 @@ async def test_who_may_record(client: httpx.AsyncClient) -> None:
     assert_problem(await client.delete(url), 401)
     seven = audio_url(created, 7)
     assert_problem(await client.put(seven, headers=key(created), **sound), 404)
-
-
-def test_pyav_is_loaded_only_to_take_a_recording() -> None:
-    # PyAV and FFmpeg's libraries cost a worker ~17 MB: one serving families never loads them.
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, magicshelf.app, magicshelf.cli; print('av' in sys.modules)",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert loaded.stdout.strip() == "False"

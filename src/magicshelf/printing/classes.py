@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from typing import IO
+from functools import partial
+from typing import IO, TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
@@ -22,11 +23,13 @@ from magicshelf.classes.models import SchoolClass
 from magicshelf.deps import ResourcesDep, SessionDep
 from magicshelf.errors import ClassNotFound, NotFound, NothingToPrint, NotSignedIn, documented
 from magicshelf.printing.api import attachment, printable
-from magicshelf.printing.pdf import PrintBook, render_pdf
+from magicshelf.printing.pdf import render_pdf
 from magicshelf.printing.slips import Slip, render_slips
-from magicshelf.printing.stitch import PdfStitcher, collected_when_done
 from magicshelf.resources import Resources
 from magicshelf.teachers.api import TeacherDep, own_origin
+
+if TYPE_CHECKING:
+    from magicshelf.printing.stitch import PdfStitcher
 
 router = APIRouter(prefix="/api/classes", tags=["classes"])
 
@@ -120,6 +123,10 @@ async def _print_class(
     origin: str,
 ) -> IO[bytes]:
     """The books stitched into a spooled file, one book read and rendered at a time."""
+    # Imported only when used: pypdf costs each worker ~7 MB (13 where `cryptography` is
+    # installed, which pypdf then loads too).
+    from magicshelf.printing.stitch import PdfStitcher
+
     output = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY_BYTES)  # noqa: SIM115 - returned
     try:
         stitcher = PdfStitcher(output)
@@ -147,12 +154,7 @@ async def _print_book(found: Resources, stitcher: PdfStitcher, code: str, origin
         return
     if record.published:
         document = await printable(record, found.storage, origin)
-        await found.renderer.run(_append, stitcher, document)
-
-
-def _append(stitcher: PdfStitcher, document: PrintBook) -> None:
-    with collected_when_done():
-        stitcher.append(render_pdf(document))
+        await found.renderer.run(stitcher.append_made, partial(render_pdf, document))
 
 
 def _chunks(output: IO[bytes]) -> Iterator[bytes]:

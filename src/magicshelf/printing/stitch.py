@@ -14,7 +14,7 @@ book keeps its own font subsets (tens of KB each), so its pages look exactly as 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from typing import IO
@@ -33,7 +33,7 @@ from pypdf.generic import (
 
 
 @contextmanager
-def collected_when_done() -> Iterator[None]:
+def _collected_when_done() -> Iterator[None]:
     """Pause Python's automatic collection while a book is made; then free what it left.
 
     reportlab's canvas and pypdf's reader leave reference cycles that hold a book's bytes
@@ -85,6 +85,11 @@ class PdfStitcher:
     def append(self, pdf: bytes) -> None:
         """Copy every page of ``pdf``, in order, with everything its pages use."""
         self._copy_pages(PdfReader(BytesIO(pdf)))
+
+    def append_made(self, make: Callable[[], bytes]) -> None:
+        """Make a PDF and append it; what making and reading it left behind is freed."""
+        with _collected_when_done():
+            self.append(make())
 
     def _copy_pages(self, reader: PdfReader) -> None:
         numbers: dict[int, int] = {}  # the input's object numbers -> the output's
