@@ -43,6 +43,10 @@ def test_a_worker_loads_recording_pdf_stitching_s3_and_redis_only_when_used(
 ) -> None:
     migrations.upgrade(Settings(data_dir=tmp_path))
     script = [sys.executable, "-c", _A_FAMILY_READS_AND_PRINTS, str(tmp_path), *ON_DEMAND]
-    loaded = subprocess.run(script, capture_output=True, text=True, check=False, timeout=120)
+    # No MAGICSHELF_* from the environment: the embedded defaults, as `make run` has them.
+    env = {"PATH": "/usr/bin:/bin"}
+    loaded = subprocess.run(
+        script, env=env, capture_output=True, text=True, check=False, timeout=120
+    )
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.splitlines()[-1].split() == ["loaded:"]
